@@ -1,0 +1,72 @@
+"""gunicorn settings for production: `gunicorn wsgi:app` reads this file by default.
+
+Every value can be overridden from the environment, so one image serves any size of machine.
+"""
+
+import os
+
+
+def _integer(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"error: {variable} must be a whole number, not {raw!r}") from None
+
+
+# Loopback unless told otherwise; a container sets GUNICORN_BIND=0.0.0.0:8000.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Threads overlap database waits; processes use the cores. Every thread can hold one
+# database connection, so keep threads <= DB_POOL_SIZE + DB_MAX_OVERFLOW (default 5 + 5).
+worker_class = "gthread"
+workers = _integer("WEB_CONCURRENCY", 2)
+threads = _integer("GUNICORN_THREADS", 4)
+timeout = _integer("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _integer("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = 5
+# Recycle each worker after a while, at staggered times, so a slow leak never takes the
+# whole service down and workers never restart all at once.
+max_requests = _integer("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _integer("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# Load the app once in the master: a refused setting stops gunicorn at once with its
+# one-line message (instead of workers crash-looping), and workers share the loaded code.
+# Nothing connects to the database while loading, so no connection crosses the fork.
+preload_app = True
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The request id the app returned, so an access line and the app's lines can be joined.
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
+
+_formatter = "json" if os.environ.get("APP_ENV") == "production" else "text"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "{{ cookiecutter.package_name }}.logs.JsonFormatter"},
+        "text": {"()": "{{ cookiecutter.package_name }}.logs.TextFormatter"},
+        "access": {"format": "%(asctime)s %(message)s"},
+    },
+    "handlers": {
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": _formatter,
+            "stream": "ext://sys.stderr",
+        },
+        "access_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if _formatter == "json" else "access",
+            "stream": "ext://sys.stdout",
+        },
+    },
+    "root": {"level": "WARNING", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {
+            "level": loglevel.upper(),
+            "handlers": ["error_console"],
+            "propagate": False,
+        },
+        "gunicorn.access": {"level": "INFO", "handlers": ["access_console"], "propagate": False},
+    },
+}

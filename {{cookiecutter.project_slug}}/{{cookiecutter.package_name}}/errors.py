@@ -1,0 +1,60 @@
+"""Every error response: JSON under /api, an HTML page elsewhere, never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from .extensions import db
+
+RETRY_AFTER_SECONDS = 5
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    # The database is down or every pooled connection is busy: a temporary condition, so a
+    # 503 with Retry-After rather than a 500.
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(PoolTimeoutError, handle_database_unavailable)
+
+
+def wants_json() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def handle_http_error(error: HTTPException) -> tuple[Response, int]:
+    code = error.code or 500
+    if isinstance(error, InternalServerError):
+        # The session may hold a failed transaction; the next request must not inherit it.
+        db.session.rollback()
+        current_app.logger.error(
+            "unhandled exception on %s %s",
+            request.method,
+            request.path,
+            exc_info=error.original_exception,
+        )
+    headers = {key: value for key, value in error.get_headers() if key.lower() != "content-type"}
+    if wants_json():
+        body: dict[str, Any] = {"error": error.name, "message": error.description}
+        details = getattr(error, "data", {}).get("messages")
+        if details:
+            body["details"] = details
+        response = jsonify(body)
+        response.headers.update(headers)
+        return response, code
+    page = render_template("errors/error.html", error=error)
+    return Response(page, headers=headers, mimetype="text/html"), code
+
+
+def handle_database_unavailable(error: Exception) -> tuple[Response, int]:
+    db.session.rollback()
+    current_app.logger.warning("database unavailable: %s", error.__class__.__name__)
+    unavailable = ServiceUnavailable(
+        "The database is not reachable right now. Please try again shortly.",
+        retry_after=RETRY_AFTER_SECONDS,
+    )
+    return handle_http_error(unavailable)

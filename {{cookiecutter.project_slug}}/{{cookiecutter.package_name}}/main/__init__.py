@@ -1,0 +1,7 @@
+"""The HTML pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from . import routes  # noqa: E402, F401 - registers the routes on bp
