@@ -70,3 +70,7 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["access_console"], "propagate": False},
     },
 }
+
+# gunicorn >= 25.1 opens a management socket in $HOME by default; instances are managed by
+# their supervisor (systemd, Kubernetes) instead, and a read-only home must not break start-up.
+control_socket_disable = True

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
 
 from ..models.user import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
 
@@ -42,10 +42,18 @@ class UserCreateSchema(Schema):
     )
     email = fields.Email(required=True, validate=[validate.Length(max=EMAIL_MAX_LENGTH), printable])
 
+    @pre_load
+    def strip_whitespace(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: value.strip() if isinstance(value, str) else value for key, value in data.items()
+        }
+
     @post_load
-    def normalise(self, data: dict[str, str], **kwargs: Any) -> dict[str, str]:
+    def lowercase_email(self, data: dict[str, str], **kwargs: Any) -> dict[str, str]:
         # One address, one account, however it is capitalised.
-        return {"username": data["username"].strip(), "email": data["email"].strip().lower()}
+        return {**data, "email": data["email"].lower()}
 
 
 class UserSchema(Schema):

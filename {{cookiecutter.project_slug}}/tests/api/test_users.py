@@ -1,0 +1,206 @@
+"""/api/users: the JSON contract, its validation and its errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models import User
+
+
+def create(client, username="alice", email="alice@example.com"):
+    return client.post("/api/users", json={"username": username, "email": email})
+
+
+def test_create_user_returns_201_with_the_stored_user(client, app):
+    response = create(client, "alice", " Alice@Example.COM ")
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["username"] == "alice"
+    assert body["email"] == "alice@example.com"
+    created_at = datetime.fromisoformat(body["created_at"])
+    assert created_at.utcoffset().total_seconds() == 0
+    assert abs((datetime.now(UTC) - created_at).total_seconds()) < 60
+    with app.app_context():
+        stored = db.session.get(User, body["id"])
+        assert (stored.username, stored.email) == ("alice", "alice@example.com")
+
+
+def test_get_user_by_id(client):
+    user_id = create(client).get_json()["id"]
+    response = client.get(f"/api/users/{user_id}")
+    assert response.status_code == 200
+    assert response.get_json()["username"] == "alice"
+
+
+@pytest.mark.parametrize("user_id", ["999", "2147483648", "99999999999999999999"])
+def test_unknown_user_is_a_json_404(client, user_id):
+    response = client.get(f"/api/users/{user_id}")
+    assert response.status_code == 404
+    assert response.is_json
+    assert "error" in response.get_json()
+
+
+def test_list_users_pages_oldest_first(client):
+    for number in range(5):
+        create(client, f"user{number}", f"user{number}@example.com")
+    response = client.get("/api/users?page=2&per_page=2")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [user["username"] for user in body["items"]] == ["user2", "user3"]
+    assert (body["page"], body["per_page"], body["total"], body["pages"]) == (2, 2, 5, 3)
+
+
+def test_list_defaults_to_the_first_page_of_twenty(client):
+    body = client.get("/api/users").get_json()
+    assert (body["page"], body["per_page"], body["items"]) == (1, 20, [])
+
+
+def test_a_page_past_the_end_is_empty(client):
+    create(client)
+    body = client.get("/api/users?page=50").get_json()
+    assert body["items"] == []
+    assert body["total"] == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["per_page=101", "per_page=0", "page=0", "page=-1", "page=abc", "page=99999999999"],
+)
+def test_out_of_bounds_pagination_is_a_422(client, query):
+    response = client.get(f"/api/users?{query}")
+    assert response.status_code == 422
+    assert response.get_json()["details"]["query"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"email": "a@example.com"}, "username"),
+        ({"username": "alice"}, "email"),
+        ({"username": "", "email": "a@example.com"}, "username"),
+        ({"username": "   ", "email": "a@example.com"}, "username"),
+        ({"username": "x" * 81, "email": "a@example.com"}, "username"),
+        ({"username": "nul\x00byte", "email": "a@example.com"}, "username"),
+        ({"username": "line\nbreak", "email": "a@example.com"}, "username"),
+        ({"username": 42, "email": "a@example.com"}, "username"),
+        ({"username": ["alice"], "email": "a@example.com"}, "username"),
+        ({"username": "alice", "email": "not-an-email"}, "email"),
+        ({"username": "alice", "email": "a" * 250 + "@example.com"}, "email"),
+        ({"username": "alice", "email": "a@example.com", "admin": True}, "admin"),
+    ],
+)
+def test_invalid_user_is_a_422_naming_the_field(client, payload, field):
+    response = client.post("/api/users", json=payload)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["error"] == "Unprocessable Entity"
+    assert field in body["details"]["json"]
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["Robert'); DROP TABLE users;--", "<script>alert(1)</script>", "Zoë 🚀 用户", "a" * 80],
+)
+def test_unusual_but_valid_usernames_are_stored_verbatim(client, username):
+    response = create(client, username, "odd@example.com")
+    assert response.status_code == 201
+    assert client.get(f"/api/users/{response.get_json()['id']}").get_json()["username"] == username
+
+
+def test_malformed_json_is_a_400(client):
+    response = client.post("/api/users", data='{"username": ', content_type="application/json")
+    assert response.status_code == 400
+    assert response.is_json
+    assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize("body", ["[]", '"alice"', "null", "42"])
+def test_json_that_is_not_an_object_is_refused(client, body):
+    response = client.post("/api/users", data=body, content_type="application/json")
+    assert response.status_code in {400, 422}
+    assert "error" in response.get_json()
+
+
+def test_form_encoded_body_is_refused(client):
+    response = client.post("/api/users", data={"username": "alice", "email": "a@example.com"})
+    assert response.status_code == 422
+    assert "error" in response.get_json()
+
+
+@pytest.mark.parametrize(
+    ("second", "field"),
+    [
+        ({"username": "alice", "email": "other@example.com"}, "username"),
+        ({"username": "bob", "email": "ALICE@example.com"}, "email"),
+    ],
+)
+def test_duplicate_user_is_a_409_and_nothing_is_lost(client, app, second, field):
+    create(client)
+    response = client.post("/api/users", json=second)
+    assert response.status_code == 409
+    assert field in response.get_json()["message"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_oversized_body_is_a_json_413(client, app):
+    padding = "x" * app.config["MAX_CONTENT_LENGTH"]
+    response = client.post("/api/users", json={"username": padding, "email": "a@example.com"})
+    assert response.status_code == 413
+    assert "error" in response.get_json()
+
+
+def test_wrong_method_is_a_json_405_with_allow(client):
+    response = client.delete("/api/users")
+    assert response.status_code == 405
+    assert "error" in response.get_json()
+    assert "POST" in response.headers["Allow"]
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "Not Found"
+
+
+def test_api_needs_no_csrf_token(client, app):
+    # CSRF protection is on in the tests (as in production); the API is exempt because it
+    # only reads application/json bodies, which a cross-site form cannot send.
+    assert app.config.get("WTF_CSRF_ENABLED", True)
+    assert create(client).status_code == 201
+
+
+def count_queries(app, path: str, client) -> int:
+    statements: list[str] = []
+
+    def record(connection, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+def test_listing_costs_the_same_queries_whatever_the_page_or_table_size(client, app):
+    create(client)
+    one_user = count_queries(app, "/api/users?per_page=100", client)
+    for number in range(30):
+        create(client, f"user{number}", f"user{number}@example.com")
+    assert count_queries(app, "/api/users?per_page=1", client) == one_user
+    assert count_queries(app, "/api/users?per_page=100", client) == one_user <= 2
+
+
+def test_openapi_document_describes_the_users_api(client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/api/users", "/api/users/{user_id}"} <= set(spec["paths"])
+    assert {"get", "post"} <= set(spec["paths"]["/api/users"])

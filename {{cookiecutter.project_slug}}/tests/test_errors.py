@@ -1,0 +1,60 @@
+"""Error responses: JSON under /api, HTML elsewhere; the session is clean after a failure."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models import User
+
+
+@pytest.fixture
+def crashing_app(migrated_database) -> Flask:
+    app = create_app("testing")
+    # Testing lets exceptions reach the test client; production turns them into a 500 page.
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    # A view that leaves a failed transaction behind, as a real bug would.
+    @app.get("/api/test-crash")
+    @app.get("/test-crash")
+    def crash() -> str:
+        db.session.add(User(username="half-written", email="half@example.com"))
+        db.session.flush()
+        db.session.execute(sa.text("SELECT 1/0"))
+        return "unreachable"
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("path", "mimetype"), [("/api/test-crash", "application/json"), ("/test-crash", "text/html")]
+)
+def test_unhandled_error_is_a_500_and_rolls_back(crashing_app, path, mimetype):
+    client = crashing_app.test_client()
+    response = client.get(path)
+    assert response.status_code == 500
+    assert response.mimetype == mimetype
+    assert "Traceback" not in response.get_data(as_text=True)
+    with crashing_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_json_500_has_an_error_key(crashing_app):
+    body = crashing_app.test_client().get("/api/test-crash").get_json()
+    assert body["error"] == "Internal Server Error"
+
+
+def test_database_outage_is_a_503_not_a_500(monkeypatch):
+    # Port 9 (discard) refuses connections at once: a database that is down.
+    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:9/test")
+    client = create_app("testing").test_client()
+    api = client.get("/api/users")
+    assert api.status_code == 503
+    assert api.get_json()["error"] == "Service Unavailable"
+    assert api.headers["Retry-After"]
+    page = client.get("/users")
+    assert page.status_code == 503
+    assert page.mimetype == "text/html"

@@ -1,0 +1,161 @@
+"""create_app() and the configuration each environment gets."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
+
+from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }}.config import ConfigError
+
+from .conftest import PRODUCTION_KEY
+
+
+def test_testing_config_uses_the_test_database_without_pooling(app, database_url):
+    assert app.testing
+    assert not app.debug
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["poolclass"] is NullPool
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    assert url.drivername == "postgresql+psycopg2"
+    assert url.database == sa.make_url(database_url).database
+
+
+def test_development_is_the_default(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "development-key")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/app")
+    app = create_app()
+    assert app.config["ENV_NAME"] == "development"
+    assert app.debug
+    assert not app.config["SESSION_COOKIE_SECURE"]
+    assert not app.config["FORCE_HTTPS"]
+
+
+def test_app_env_selects_the_config(production_env):
+    app = create_app()
+    assert app.config["ENV_NAME"] == "production"
+    assert not app.debug
+    assert app.config["FORCE_HTTPS"]
+    assert app.config["JSON_LOGS"]
+    assert app.config["TRUSTED_HOSTS"] == ["example.com"]
+
+
+def test_explicit_env_wins_over_app_env(production_env):
+    assert create_app("testing").config["ENV_NAME"] == "testing"
+
+
+def test_production_engine_keeps_connections_healthy(production_env):
+    production_env.setenv("DB_POOL_SIZE", "7")
+    production_env.setenv("DB_MAX_OVERFLOW", "3")
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True
+    assert 0 < options["pool_recycle"] <= 1800
+    assert (options["pool_size"], options["max_overflow"]) == (7, 3)
+    assert options["connect_args"]["connect_timeout"] <= 5
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@h:5432/app", "postgresql+psycopg2://u:p@h:5432/app"),
+        (
+            "postgresql://u:p@h/app?sslmode=require",
+            "postgresql+psycopg2://u:p@h/app?sslmode=require",
+        ),
+        ("postgresql+psycopg2://u@h/app", "postgresql+psycopg2://u@h/app"),
+    ],
+)
+def test_postgres_urls_are_normalised_to_the_installed_driver(production_env, given, expected):
+    production_env.setenv("DATABASE_URL", given)
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+def test_migrations_use_the_direct_url_when_set(production_env):
+    production_env.setenv("DATABASE_URL_DIRECT", "postgres://u:p@direct.internal/app")
+    app = create_app()
+    assert app.config["MIGRATIONS_DATABASE_URI"] == "postgresql+psycopg2://u:p@direct.internal/app"
+    assert "direct.internal" not in app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def test_secret_key_fallbacks_are_read_as_a_list(production_env):
+    production_env.setenv("SECRET_KEY_FALLBACKS", f"old-{PRODUCTION_KEY}, older-{PRODUCTION_KEY}")
+    assert create_app().config["SECRET_KEY_FALLBACKS"] == [
+        f"old-{PRODUCTION_KEY}",
+        f"older-{PRODUCTION_KEY}",
+    ]
+
+
+def test_proxy_fix_is_off_unless_configured(production_env):
+    assert type(create_app().wsgi_app).__name__ != "ProxyFix"
+    production_env.setenv("PROXY_FIX_X_PROTO", "1")
+    app = create_app()
+    assert type(app.wsgi_app).__name__ == "ProxyFix"
+    assert app.wsgi_app.x_proto == 1
+    assert app.wsgi_app.x_for == 0
+
+
+# Every guard: the environment that trips it, and what the one-line message must name.
+GUARDS = [
+    pytest.param({"APP_ENV": "staging"}, "APP_ENV", id="unknown-app-env"),
+    pytest.param({"SECRET_KEY": None}, "SECRET_KEY is not set", id="missing-secret-key"),
+    pytest.param({"SECRET_KEY": "short-key"}, "SECRET_KEY is shorter", id="short-secret-key"),
+    pytest.param({"SECRET_KEY": "change-me"}, "SECRET_KEY holds a placeholder", id="placeholder"),
+    pytest.param(
+        {"SECRET_KEY_FALLBACKS": "secret"},
+        "SECRET_KEY_FALLBACKS holds a placeholder",
+        id="fallback",
+    ),
+    pytest.param({"DATABASE_URL": None}, "DATABASE_URL is not set", id="missing-database-url"),
+    pytest.param(
+        {"DATABASE_URL": "sqlite:///app.db"}, "DATABASE_URL points at SQLite", id="sqlite"
+    ),
+    pytest.param(
+        {"DATABASE_URL": "mysql://u@h/app"}, "DATABASE_URL uses 'mysql'", id="not-postgres"
+    ),
+    pytest.param({"DATABASE_URL": "not a url"}, "DATABASE_URL is not a database URL", id="garbage"),
+    pytest.param(
+        {"DATABASE_URL": "postgresql://u@h/app_test"},
+        "DATABASE_URL names the test database",
+        id="test-db",
+    ),
+    pytest.param(
+        {"DATABASE_URL_DIRECT": "postgresql://u@h/test"},
+        "DATABASE_URL_DIRECT names the test database",
+        id="test-db-direct",
+    ),
+    pytest.param({"TRUSTED_HOSTS": None}, "TRUSTED_HOSTS is not set", id="no-trusted-hosts"),
+    pytest.param({"TRUSTED_HOSTS": " , "}, "TRUSTED_HOSTS is not set", id="blank-trusted-hosts"),
+    pytest.param({"FLASK_DEBUG": "1"}, "FLASK_DEBUG is on", id="debug"),
+    pytest.param({"DB_POOL_SIZE": "zero"}, "DB_POOL_SIZE must be a whole number", id="pool-size"),
+    pytest.param({"PROXY_FIX_X_FOR": "-1"}, "PROXY_FIX_X_FOR must be a whole number", id="proxy"),
+]
+
+
+@pytest.mark.parametrize(("changes", "message"), GUARDS)
+def test_production_refuses_dangerous_settings(production_env, changes, message):
+    for variable, value in changes.items():
+        if value is None:
+            production_env.delenv(variable)
+        else:
+            production_env.setenv(variable, value)
+    with pytest.raises(ConfigError) as refused:
+        create_app()
+    assert message in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_development_also_refuses_a_test_database(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "development-key")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/test")
+    with pytest.raises(ConfigError, match="DATABASE_URL names the test database 'test'"):
+        create_app("development")
+
+
+def test_unknown_env_argument_is_refused():
+    with pytest.raises(ConfigError, match="APP_ENV is 'prod'; use one of"):
+        create_app("prod")
+
+
+def test_database_names_that_merely_contain_test_are_allowed(production_env):
+    production_env.setenv("DATABASE_URL", "postgresql://u@h/contest_results")
+    assert create_app().config["ENV_NAME"] == "production"

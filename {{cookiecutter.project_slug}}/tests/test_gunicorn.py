@@ -1,0 +1,194 @@
+"""The production entry points: wsgi.py and gunicorn.conf.py, run through a real gunicorn."""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import pytest
+
+from .conftest import ISOLATED_VARIABLES, PROJECT_ROOT
+
+STARTUP_SECONDS = 20
+
+
+def gunicorn_settings(**environ: str) -> dict[str, object]:
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, value in environ.items():
+            patch.setenv(variable, value)
+        return runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_defaults_are_production_ready():
+    settings = gunicorn_settings()
+    assert settings["worker_class"] == "gthread"
+    assert settings["bind"] == "127.0.0.1:8000"
+    assert settings["accesslog"] == "-"
+    assert settings["max_requests"] > 0
+    assert 0 < settings["max_requests_jitter"] < settings["max_requests"]
+    assert settings["preload_app"] is True
+    assert "{x-request-id}o" in settings["access_log_format"]
+
+
+def test_gunicorn_sizing_comes_from_the_environment():
+    settings = gunicorn_settings(
+        GUNICORN_BIND="0.0.0.0:9000", WEB_CONCURRENCY="5", GUNICORN_THREADS="8"
+    )
+    assert (settings["bind"], settings["workers"], settings["threads"]) == ("0.0.0.0:9000", 5, 8)
+
+
+def test_gunicorn_refuses_a_malformed_number():
+    with pytest.raises(SystemExit, match="WEB_CONCURRENCY must be a whole number"):
+        gunicorn_settings(WEB_CONCURRENCY="many")
+
+
+def test_production_logs_are_json():
+    settings = gunicorn_settings(APP_ENV="production")
+    handlers = settings["logconfig_dict"]["handlers"]
+    assert {handler["formatter"] for handler in handlers.values()} == {"json"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def clean_environment(**settings: str) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
+    return {**environ, **settings}
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[str]
+
+    def get(self, path: str, headers: Mapping[str, str] | None = None) -> tuple[int, dict, str]:
+        url = self.url + path  # always http://127.0.0.1:<port>
+        request = urllib.request.Request(url, headers=dict(headers or {}))  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read().decode()
+
+    def stop(self) -> str:
+        self.process.terminate()
+        output, _ = self.process.communicate(timeout=30)
+        return output
+
+
+def start_gunicorn(**settings: str) -> Server:
+    port = free_port()
+    environ = clean_environment(
+        GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", GUNICORN_THREADS="2", **settings
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "wsgi:app"],
+        cwd=PROJECT_ROOT,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server = Server(f"http://127.0.0.1:{port}", process)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited early:\n{process.communicate()[0]}")
+        try:
+            server.get("/healthz")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    output = server.stop()
+    pytest.fail(f"gunicorn did not answer within {STARTUP_SECONDS}s:\n{output}")
+
+
+@pytest.fixture
+def testing_server(migrated_database: None, database_url: str) -> Iterator[Server]:
+    server = start_gunicorn(APP_ENV="testing", TEST_DATABASE_URL=database_url)
+    yield server
+    server.stop()
+
+
+def test_gunicorn_serves_the_app_and_logs_each_request_with_its_id(testing_server):
+    status, headers, body = testing_server.get("/readyz", {"X-Request-ID": "trace-42"})
+    assert status == 200
+    assert json.loads(body) == {"status": "ok"}
+    assert headers["X-Request-ID"] == "trace-42"
+    status, _, body = testing_server.get("/api/users")
+    assert status == 200
+    assert json.loads(body)["total"] == 0
+    log = testing_server.stop()
+    access_lines = [line for line in log.splitlines() if "GET /readyz" in line]
+    assert "Traceback" not in log
+    assert len(access_lines) == 1, log
+    assert "request_id=trace-42" in access_lines[0]
+
+
+def test_production_gunicorn_writes_json_access_logs():
+    server = start_gunicorn(
+        APP_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        # /healthz never touches the database, so none needs to exist.
+        DATABASE_URL="postgresql://app@127.0.0.1:9/app",
+        TRUSTED_HOSTS="127.0.0.1",
+    )
+    status, headers, _ = server.get("/healthz")
+    log = server.stop()
+    assert status == 200
+    entries = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    assert len(entries) == len(log.splitlines()), f"a log line is not JSON:\n{log}"
+    ours = [entry for entry in entries if entry["request_id"] == headers["X-Request-ID"]]
+    assert len(ours) == 1, log
+    assert (ours[0]["logger"], ours[0]["path"], ours[0]["status"]) == (
+        "gunicorn.access",
+        "/healthz",
+        "200",
+    )
+
+
+def test_gunicorn_refuses_to_start_with_a_dangerous_setting():
+    environ = clean_environment(
+        APP_ENV="production",
+        SECRET_KEY="change-me",  # noqa: S106 - the placeholder under test
+        DATABASE_URL="postgresql://app@127.0.0.1:9/app",
+        TRUSTED_HOSTS="example.com",
+        GUNICORN_BIND=f"127.0.0.1:{free_port()}",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "wsgi:app"],
+        cwd=PROJECT_ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "error: SECRET_KEY holds a placeholder value" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_flask_cli_refuses_with_one_line_too():
+    environ = clean_environment(APP_ENV="nonsense")
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "routes"],
+        cwd=PROJECT_ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1].startswith("error: APP_ENV is 'nonsense'")
+    assert "Traceback" not in result.stderr
