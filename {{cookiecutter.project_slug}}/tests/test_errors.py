@@ -26,6 +26,14 @@ def crashing_app(migrated_database) -> Flask:
         db.session.execute(sa.text("SELECT 1/0"))
         return "unreachable"
 
+    # Like an audit hook: code that still needs the session after the view failed.
+    @app.after_request
+    def count_users(response):
+        app.extensions["users_seen_after_request"] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(User)
+        )
+        return response
+
     return app
 
 
@@ -38,6 +46,7 @@ def test_unhandled_error_is_a_500_and_rolls_back(crashing_app, path, mimetype):
     assert response.status_code == 500
     assert response.mimetype == mimetype
     assert "Traceback" not in response.get_data(as_text=True)
+    assert crashing_app.extensions["users_seen_after_request"] == 0
     with crashing_app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 

@@ -29,7 +29,8 @@ def wants_json() -> bool:
 def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     code = error.code or 500
     if isinstance(error, InternalServerError):
-        # The session may hold a failed transaction; the next request must not inherit it.
+        # The session may hold a failed transaction: whatever still runs in this request
+        # (after_request hooks, the error page) must not inherit it.
         db.session.rollback()
         current_app.logger.error(
             "unhandled exception on %s %s",
