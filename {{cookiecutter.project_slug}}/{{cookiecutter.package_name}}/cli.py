@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import click
 import sqlalchemy as sa
@@ -61,7 +62,7 @@ def seed_users_command(count: int) -> None:
             for number in range(start, min(start + batch_size, count + 1))
         ]
         result = db.session.execute(insert(User).values(rows).on_conflict_do_nothing())
-        inserted += result.rowcount
+        inserted += cast("sa.CursorResult[Any]", result).rowcount
     db.session.commit()
     click.echo(f"Inserted {inserted} users ({count - inserted} already existed).")
 

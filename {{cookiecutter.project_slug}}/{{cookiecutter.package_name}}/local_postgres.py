@@ -94,14 +94,14 @@ class LocalPostgres:
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         user = _unprivileged_user()
-        ids = {"user": user.pw_uid, "group": user.pw_gid} if user else {}
         return subprocess.run(  # noqa: S603 - the server's own binaries, fixed arguments
             [str(self.bindir / args[0]), *args[1:]],
             capture_output=True,
             text=True,
             check=False,
             cwd=self.directory,
-            **ids,  # type: ignore[arg-type]
+            user=user.pw_uid if user else None,
+            group=user.pw_gid if user else None,
         )
 
     def _check(self, result: subprocess.CompletedProcess[str], action: str) -> None:

@@ -90,15 +90,16 @@ class JsonFormatter(logging.Formatter):
 def configure_app_logger(app: Flask) -> None:
     """Send app logs through gunicorn's handlers under gunicorn, else to stderr."""
     gunicorn_logger = logging.getLogger("gunicorn.error")
+    handlers: list[logging.Handler]
     if gunicorn_logger.handlers:
         # gunicorn.conf.py has already chosen the format and level; share its handlers so
         # app and server lines land in one stream without being written twice.
         handlers = list(gunicorn_logger.handlers)
         app.logger.setLevel(gunicorn_logger.level)
     else:
-        handler = logging.StreamHandler()
-        handler.setFormatter(JsonFormatter() if app.config["JSON_LOGS"] else TextFormatter())
-        handlers = [handler]
+        stream = logging.StreamHandler()
+        stream.setFormatter(JsonFormatter() if app.config["JSON_LOGS"] else TextFormatter())
+        handlers = [stream]
         app.logger.setLevel(logging.DEBUG if app.debug else logging.INFO)
     for handler in handlers:
         if not any(isinstance(f, RequestIdFilter) for f in handler.filters):

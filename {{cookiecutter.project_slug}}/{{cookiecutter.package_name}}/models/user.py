@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -40,12 +41,12 @@ class DuplicateUserError(Exception):
 
 _UNIQUE_FIELDS = {
     constraint.name: next(iter(constraint.columns)).name
-    for constraint in User.__table__.constraints
+    for constraint in Base.metadata.tables[User.__tablename__].constraints
     if isinstance(constraint, sa.UniqueConstraint)
 }
 
 
-def create_user(session: so.Session, username: str, email: str) -> User:
+def create_user(session: so.Session | so.scoped_session[Any], username: str, email: str) -> User:
     """Insert and commit a user; raise DuplicateUserError if the name or email is taken.
 
     The unique constraints decide, so two concurrent requests cannot both succeed.
