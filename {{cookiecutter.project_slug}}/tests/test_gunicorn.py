@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import runpy
-import secrets
 import socket
 import subprocess
 import sys
@@ -16,9 +15,16 @@ from dataclasses import dataclass
 
 import pytest
 
-from .conftest import ISOLATED_VARIABLES, PROJECT_ROOT
+from .conftest import ISOLATED_VARIABLES, PRODUCTION_KEY, PROJECT_ROOT
 
 STARTUP_SECONDS = 20
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": PRODUCTION_KEY,
+    # Nothing these tests request touches the database, so none needs to exist.
+    "DATABASE_URL": "postgresql://app@127.0.0.1:9/app",
+    "TRUSTED_HOSTS": "127.0.0.1",
+}
 
 
 def gunicorn_settings(**environ: str) -> dict[str, object]:
@@ -135,13 +141,7 @@ def test_gunicorn_serves_the_app_and_logs_each_request_with_its_id(testing_serve
 
 
 def test_production_gunicorn_writes_json_access_logs():
-    server = start_gunicorn(
-        APP_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(48),
-        # /healthz never touches the database, so none needs to exist.
-        DATABASE_URL="postgresql://app@127.0.0.1:9/app",
-        TRUSTED_HOSTS="127.0.0.1",
-    )
+    server = start_gunicorn(**PRODUCTION)
     status, headers, _ = server.get("/healthz")
     log = server.stop()
     assert status == 200
@@ -156,39 +156,33 @@ def test_production_gunicorn_writes_json_access_logs():
     )
 
 
-def test_gunicorn_refuses_to_start_with_a_dangerous_setting():
-    environ = clean_environment(
-        APP_ENV="production",
-        SECRET_KEY="change-me",  # noqa: S106 - the placeholder under test
-        DATABASE_URL="postgresql://app@127.0.0.1:9/app",
-        TRUSTED_HOSTS="example.com",
-        GUNICORN_BIND=f"127.0.0.1:{free_port()}",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "wsgi:app"],
+def run_until_exit(*command: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m <command>` in the project with `settings` and wait for it to exit."""
+    return subprocess.run(  # noqa: S603 - the project's own entry points
+        [sys.executable, "-m", *command],
         cwd=PROJECT_ROOT,
-        env=environ,
+        env=clean_environment(**settings),
         capture_output=True,
         text=True,
         timeout=STARTUP_SECONDS,
         check=False,
     )
+
+
+def test_gunicorn_refuses_to_start_with_a_dangerous_setting():
+    settings = {
+        **PRODUCTION,
+        "SECRET_KEY": "change-me",
+        "GUNICORN_BIND": f"127.0.0.1:{free_port()}",
+    }
+    result = run_until_exit("gunicorn", "wsgi:app", **settings)
     assert result.returncode != 0
     assert "error: SECRET_KEY holds a placeholder value" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_flask_cli_refuses_with_one_line_too():
-    environ = clean_environment(APP_ENV="nonsense")
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "routes"],
-        cwd=PROJECT_ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=STARTUP_SECONDS,
-        check=False,
-    )
+    result = run_until_exit("flask", "--app", "wsgi", "routes", APP_ENV="nonsense")
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1].startswith("error: APP_ENV is 'nonsense'")
     assert "Traceback" not in result.stderr
