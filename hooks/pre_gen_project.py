@@ -1,0 +1,300 @@
+"""Refuse unusable answers before cookiecutter writes a single project file.
+
+cookiecutter renders this file with Jinja and runs it with the project
+directory as its working directory. The answers arrive once, as JSON, in the
+raw string at the bottom: Jinja's ``tojson`` escapes quotes, ``<``, ``>``,
+``&`` and every non-ASCII or control character, so no answer can end that
+literal early. Everything above the ``__main__`` guard is plain Python that
+the template's tests import directly.
+
+Each answer has one entry in ``RULES``. A new option is one more entry (a
+choice is ``one_of(...)``); a forbidden mix of options is one more entry in
+``REFUSED_COMBINATIONS``.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+# A check returns None for a good value, or a short phrase saying what is wrong.
+Check = Callable[[object], "str | None"]
+
+SUPPORTED_PYTHON_VERSIONS = ("3.13", "3.12", "3.11")
+
+MAX_TEXT_LENGTH = 200
+MAX_NAME_LENGTH = 64
+MAX_EMAIL_LENGTH = 254
+
+# Package names that would shadow something the generated project imports or
+# ships at its top level. A package with one of these names either hides the
+# real module (``import flask`` would import the project) or collides with a
+# file or directory the project already has.
+PROJECT_TOP_LEVEL_NAMES = frozenset(
+    {
+        "app",  # the Flask CLI looks for a module called app (or wsgi) first
+        "config",
+        "conftest",
+        "migrations",
+        "test",  # the stdlib's own test package (not in stdlib_module_names)
+        "tests",
+        "wsgi",
+    }
+)
+# Every top-level module the project installs with its dev extra (the template's
+# tests check this list against a real install), plus psycopg, the driver a project
+# may move to from psycopg2.
+PROJECT_DEPENDENCY_NAMES = frozenset(
+    {
+        "alembic",
+        "apispec",
+        "blinker",
+        "click",
+        "dotenv",
+        "flask",
+        "flask_migrate",
+        "flask_smorest",
+        "flask_sqlalchemy",
+        "flask_talisman",
+        "flask_wtf",
+        "gunicorn",
+        "iniconfig",
+        "itsdangerous",
+        "jinja2",
+        "librt",
+        "mako",
+        "markupsafe",
+        "marshmallow",
+        "mypy",
+        "mypy_extensions",
+        "mypyc",
+        "packaging",
+        "pathspec",
+        "pluggy",
+        "psycopg",
+        "psycopg2",
+        "py",
+        "pygments",
+        "pytest",
+        "ruff",
+        "sqlalchemy",
+        "typing_extensions",
+        "webargs",
+        "werkzeug",
+        "wtforms",
+    }
+)
+# Standard-library modules of Pythons newer than the one running this hook may
+# not be in its sys.stdlib_module_names; these are the public ones added since 3.11.
+NEWER_STDLIB_NAMES = frozenset({"annotationlib", "compression"})
+
+FORBIDDEN_PACKAGE_NAMES = (
+    PROJECT_TOP_LEVEL_NAMES
+    | PROJECT_DEPENDENCY_NAMES
+    | NEWER_STDLIB_NAMES
+    | frozenset(sys.stdlib_module_names)
+)
+
+_SLUG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_PACKAGE = re.compile(r"[a-z][a-z0-9_]*")
+# RFC 5322 "dot-atom" local part and an ASCII domain (IDNs in xn-- form).
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
+)
+# PEP 440 public versions in canonical form (no "v" prefix, no leading
+# zeros, no separators other than the ones canonical form uses, no local part).
+_NUMBER = r"(?:0|[1-9][0-9]*)"
+_VERSION = re.compile(
+    rf"(?:[1-9][0-9]*!)?{_NUMBER}(?:\.{_NUMBER})*"
+    rf"(?:(?:a|b|rc){_NUMBER})?(?:\.post{_NUMBER})?(?:\.dev{_NUMBER})?"
+)
+# Characters that would break a TOML string, a README heading or a terminal:
+# control characters, unpaired surrogates and line/paragraph separators.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
+class InvalidAnswer(ValueError):
+    """An answer the template cannot use; ``str()`` is the line to show the user."""
+
+    def __init__(self, field: str, problem: str, rule: str, example: str) -> None:
+        self.field = field
+        super().__init__(
+            f"error: {field}: {problem}; {rule}. Example of a good value: {example}"
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    check: Check
+    rule: str
+    example: str
+
+
+@dataclass(frozen=True)
+class Combination:
+    """A mix of answers the template refuses, reported against ``field``."""
+
+    field: str
+    refused_when: Callable[[Mapping[str, object]], bool]
+    problem: str
+    rule: str
+    example: str
+
+
+def _describe(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def check_slug(value: object) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "is empty"
+    if len(value) > MAX_NAME_LENGTH:
+        return f"is {len(value)} characters long"
+    if not _SLUG.fullmatch(value):
+        return f"{_describe(value)} is not a valid slug"
+    return None
+
+
+def check_package_name(value: object) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "is empty"
+    if len(value) > MAX_NAME_LENGTH:
+        return f"is {len(value)} characters long"
+    if not _PACKAGE.fullmatch(value):
+        return f"{_describe(value)} is not a lowercase Python identifier"
+    if keyword.iskeyword(value):
+        return f"{value!r} is a Python keyword"
+    if value in FORBIDDEN_PACKAGE_NAMES:
+        return f"{value!r} would shadow a module of the same name"
+    return None
+
+
+def check_email(value: object) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "is empty"
+    if len(value) > MAX_EMAIL_LENGTH:
+        return f"is {len(value)} characters long"
+    if not _EMAIL.fullmatch(value):
+        return f"{_describe(value)} does not look like an email address"
+    return None
+
+
+def check_version(value: object) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "is empty"
+    if not _VERSION.fullmatch(value):
+        return f"{_describe(value)} is not a canonical PEP 440 version"
+    return None
+
+
+def check_text(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "is empty"
+    if len(value) > MAX_TEXT_LENGTH:
+        return f"is {len(value)} characters long"
+    for char in value:
+        if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES:
+            return f"contains a line break or control character (U+{ord(char):04X})"
+    return None
+
+
+def one_of(*choices: str) -> Check:
+    def check(value: object) -> str | None:
+        if value not in choices:
+            return f"{_describe(value)} is not offered"
+        return None
+
+    return check
+
+
+def _text_rule(example: str) -> Rule:
+    return Rule(
+        check_text,
+        f"use one line of at most {MAX_TEXT_LENGTH} characters, without control "
+        "characters (quotes and any language are fine)",
+        example,
+    )
+
+
+RULES: dict[str, Rule] = {
+    "project_name": _text_rule("Order Tracker"),
+    "project_slug": Rule(
+        check_slug,
+        "use lowercase letters, digits and single hyphens, start with a letter, "
+        f"at most {MAX_NAME_LENGTH} characters (the default is made from the "
+        "project name; type one yourself when that does not fit)",
+        "order-tracker",
+    ),
+    "package_name": Rule(
+        check_package_name,
+        "use lowercase letters, digits and underscores, start with a letter, and "
+        "avoid Python keywords, standard-library modules and the project's own "
+        "dependencies and top-level names",
+        "order_tracker",
+    ),
+    "description": _text_rule("Tracks orders from checkout to delivery."),
+    "author_name": _text_rule("Ada Lovelace"),
+    "author_email": Rule(
+        check_email,
+        "use one address of the form name@domain.tld, without spaces",
+        "ada@example.com",
+    ),
+    "version": Rule(
+        check_version,
+        "use a canonical PEP 440 version such as 1.2.3, 1.0a1, 1.0rc2, "
+        "1.0.post1 or 1.1.dev0 (no leading v, no local +suffix)",
+        "0.1.0",
+    ),
+    "python_version": Rule(
+        one_of(*SUPPORTED_PYTHON_VERSIONS),
+        f"choose one of {', '.join(SUPPORTED_PYTHON_VERSIONS)}",
+        SUPPORTED_PYTHON_VERSIONS[0],
+    ),
+}
+
+REFUSED_COMBINATIONS: tuple[Combination, ...] = ()
+
+
+def validate(
+    answers: Mapping[str, object],
+    rules: Mapping[str, Rule] = RULES,
+    combinations: tuple[Combination, ...] = REFUSED_COMBINATIONS,
+) -> None:
+    """Raise InvalidAnswer for the first unusable answer, in prompt order."""
+    for field, rule in rules.items():
+        if field not in answers:
+            problem = "has no answer"
+        else:
+            problem = rule.check(answers[field])
+        if problem is not None:
+            raise InvalidAnswer(field, problem, rule.rule, rule.example)
+    for combination in combinations:
+        if combination.refused_when(answers):
+            raise InvalidAnswer(
+                combination.field,
+                combination.problem,
+                combination.rule,
+                combination.example,
+            )
+
+
+def main(answers: Mapping[str, object]) -> int:
+    try:
+        validate(answers)
+    except InvalidAnswer as refusal:
+        print(refusal, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    # Single quotes on purpose: tojson never emits one, but it emits plenty of ".
+    sys.exit(main(json.loads(r'{{ cookiecutter | tojson }}')))  # fmt: skip

@@ -1,0 +1,350 @@
+"""What the pre-generation hook accepts and refuses, tested without baking."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cookiecutter.environment import StrictEnvironment
+from packaging.version import InvalidVersion, Version
+
+from conftest import (
+    COOKIECUTTER_JSON,
+    HOOKS_DIR,
+    NETWORK_AND_PROCESS_MODULES,
+    ROOT,
+    imported_modules,
+)
+
+HOOK_PATH = HOOKS_DIR / "pre_gen_project.py"
+
+GOOD = {
+    "project_name": [
+        "My Flask Service",
+        "Ünïcødé Sérvice — 日本語",
+        "O'Brien's \"quoted\" \\ backslashed",
+        "x" * 200,
+    ],
+    "project_slug": ["a", "order-tracker", "api2", "a1-b2-c3", "x" * 64],
+    "package_name": ["order_tracker", "a", "api2", "my_flask_service", "x" * 64],
+    "description": ["A Flask and PostgreSQL web service.", "Tabs\u00a0aside: ok"],
+    "author_name": ["Ada Lovelace", "Zoë O'Connor-Łukasiewicz", "The Team"],
+    "author_email": [
+        "you@example.com",
+        "first.last+tag@sub.example.co.uk",
+        "o'brien@example.org",
+        "x@xn--bcher-kva.example",
+    ],
+    "version": ["0.1.0", "1", "1.0a1", "2.0b3", "1.0rc2", "1.0.post1", "1.1.dev0"],
+    "python_version": ["3.13", "3.12", "3.11"],
+}
+
+BAD = {
+    "project_name": ["", "   ", "two\nlines", "tab\there", "x" * 201, "nul\x00"],
+    "project_slug": [
+        "",
+        "Order-Tracker",
+        "order_tracker",
+        "1order",
+        "-order",
+        "order-",
+        "order--tracker",
+        "order tracker",
+        "x" * 65,
+    ],
+    "package_name": [
+        "",
+        "Order",
+        "1order",
+        "_order",
+        "order-tracker",
+        "class",
+        "flask",
+        "json",
+        "x" * 65,
+    ],
+    "description": ["", "line one\nline two", "carriage\rreturn", "\u2028", "x" * 201],
+    "author_name": ["", "esc\x1b[31m", "x" * 201],
+    "author_email": [
+        "",
+        "you",
+        "you@",
+        "@example.com",
+        "you@example",
+        "you @example.com",
+        "you@example.com\n",
+        "you@@example.com",
+        "you@exa mple.com",
+        ".you@example.com",
+    ],
+    "version": ["", "v1.0", "1.0-alpha", "01.0", "1.0+local", "1.0.0.", "latest"],
+    "python_version": ["3.10", "2.7", "3.14", "", 3.12],
+}
+
+# The names the README promises are refused, whatever else is on the list.
+DOCUMENTED_FORBIDDEN = [
+    "flask",
+    "app",
+    "test",
+    "tests",
+    "config",
+    "wsgi",
+    "migrations",
+    "alembic",
+    "sqlalchemy",
+    "gunicorn",
+    "werkzeug",
+    "jinja2",
+    "marshmallow",
+    "flask_smorest",
+    "psycopg2",
+    "dotenv",
+    "click",
+    "conftest",
+    "site",
+]
+
+
+def _pairs(table: dict[str, list[object]]) -> list[tuple[str, object]]:
+    return [(field, value) for field, values in table.items() for value in values]
+
+
+def test_every_prompt_has_a_rule(pre_gen) -> None:
+    prompts = json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))
+    answered = [key for key in prompts if not key.startswith("_")]
+    assert list(pre_gen.RULES) == answered
+
+
+def test_python_versions_match_the_offered_choices(pre_gen) -> None:
+    prompts = json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))
+    assert list(pre_gen.SUPPORTED_PYTHON_VERSIONS) == prompts["python_version"]
+
+
+def test_default_answers_are_accepted(pre_gen, default_answers) -> None:
+    pre_gen.validate(default_answers)
+
+
+@pytest.mark.parametrize("field", list(GOOD))
+def test_each_rule_example_is_itself_accepted(pre_gen, field) -> None:
+    rule = pre_gen.RULES[field]
+    assert rule.check(rule.example) is None
+
+
+@pytest.mark.parametrize(("field", "value"), _pairs(GOOD))
+def test_good_value_is_accepted(pre_gen, default_answers, field, value) -> None:
+    pre_gen.validate({**default_answers, field: value})
+
+
+@pytest.mark.parametrize(("field", "value"), _pairs(BAD))
+def test_bad_value_is_refused_with_one_line_naming_field_rule_and_example(
+    pre_gen, default_answers, field, value
+) -> None:
+    with pytest.raises(pre_gen.InvalidAnswer) as refused:
+        pre_gen.validate({**default_answers, field: value})
+
+    message = str(refused.value)
+    rule = pre_gen.RULES[field]
+    assert refused.value.field == field
+    assert message.startswith(f"error: {field}: ")
+    assert rule.rule in message
+    assert message.endswith(f"Example of a good value: {rule.example}")
+    assert len(message.splitlines()) == 1, message
+    assert message.isprintable(), message
+
+
+@pytest.mark.parametrize("name", DOCUMENTED_FORBIDDEN)
+def test_documented_package_names_are_refused(pre_gen, name) -> None:
+    assert pre_gen.check_package_name(name) is not None
+
+
+def test_standard_library_names_are_refused_as_package_names(pre_gen) -> None:
+    accepted = [
+        name
+        for name in sorted(sys.stdlib_module_names)
+        if pre_gen.check_package_name(name) is None
+    ]
+    assert accepted == []
+
+
+@pytest.mark.parametrize("name", ["import", "def", "return", "async", "lambda"])
+def test_keywords_are_refused_as_package_names(pre_gen, name) -> None:
+    assert "keyword" in pre_gen.check_package_name(name)
+
+
+def test_readme_names_every_denied_project_name(pre_gen) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = pre_gen.PROJECT_DEPENDENCY_NAMES | pre_gen.PROJECT_TOP_LEVEL_NAMES
+    undocumented = sorted(name for name in named if f"`{name}`" not in readme)
+    assert undocumented == []
+
+
+VERSION_CANDIDATES = [
+    "0",
+    "0.1.0",
+    "1.0",
+    "10.20.30",
+    "1!2.0",
+    "1.0a0",
+    "1.0b12",
+    "1.0rc1",
+    "1.0.post0",
+    "1.0.dev3",
+    "1.0a1.post2.dev3",
+    "1.0rc1.dev0",
+    "v1.0",
+    "1.0-alpha",
+    "1.0alpha1",
+    "1.0.a1",
+    "1.0c1",
+    "1.0-post1",
+    "1.0post1",
+    "1.0.dev",
+    "01.0",
+    "1.00",
+    "0!1.0",
+    "1.0+local",
+    "1.0.",
+    ".1",
+    "1..0",
+    " 1.0",
+    "1.0 ",
+    "1.0\n",
+    "one",
+]
+
+
+@pytest.mark.parametrize("candidate", VERSION_CANDIDATES)
+def test_version_rule_agrees_with_packaging_canonical_public_versions(
+    pre_gen, candidate
+) -> None:
+    try:
+        parsed = Version(candidate)
+    except InvalidVersion:
+        canonical = False
+    else:
+        canonical = str(parsed) == candidate and parsed.local is None
+    accepted = pre_gen.check_version(candidate) is None
+    assert accepted == canonical
+
+
+def test_missing_answer_is_refused(pre_gen, default_answers) -> None:
+    answers = {k: v for k, v in default_answers.items() if k != "author_email"}
+    with pytest.raises(pre_gen.InvalidAnswer, match=r"^error: author_email: "):
+        pre_gen.validate(answers)
+
+
+def test_first_bad_answer_in_prompt_order_is_reported(pre_gen, default_answers) -> None:
+    answers = {**default_answers, "version": "v1", "project_slug": "Bad Slug"}
+    with pytest.raises(pre_gen.InvalidAnswer) as refused:
+        pre_gen.validate(answers)
+    assert refused.value.field == "project_slug"
+
+
+def test_a_new_choice_option_is_one_rule_entry(pre_gen, default_answers) -> None:
+    rules = {
+        **pre_gen.RULES,
+        "interface": pre_gen.Rule(
+            pre_gen.one_of("api", "html"), "choose api or html", "api"
+        ),
+    }
+    pre_gen.validate({**default_answers, "interface": "html"}, rules=rules)
+    with pytest.raises(pre_gen.InvalidAnswer, match=r"^error: interface: 'cli' "):
+        pre_gen.validate({**default_answers, "interface": "cli"}, rules=rules)
+
+
+def test_a_refused_combination_is_one_entry(pre_gen, default_answers) -> None:
+    combination = pre_gen.Combination(
+        field="python_version",
+        refused_when=lambda a: (
+            a["python_version"] == "3.11" and a["author_name"] == "Nobody"
+        ),
+        problem="3.11 is not offered to Nobody",
+        rule="choose 3.12 or newer",
+        example="3.12",
+    )
+    answers = {**default_answers, "python_version": "3.11"}
+    pre_gen.validate(answers, combinations=(combination,))
+    with pytest.raises(pre_gen.InvalidAnswer, match=r"^error: python_version: 3.11 "):
+        pre_gen.validate(
+            {**answers, "author_name": "Nobody"}, combinations=(combination,)
+        )
+
+
+def test_main_reports_one_line_on_stderr_and_returns_1(
+    pre_gen, default_answers, capsys
+) -> None:
+    assert pre_gen.main({**default_answers, "version": "v1"}) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("error: version: 'v1' ")
+
+
+def test_main_is_silent_and_returns_0_for_good_answers(
+    pre_gen, default_answers, capsys
+) -> None:
+    assert pre_gen.main(default_answers) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+# The hook as cookiecutter runs it: rendered by Jinja, then executed.
+
+HOSTILE_ANSWERS = {
+    "project_name": "'); import os; os.system('touch PWNED') #",
+    "project_slug": "hostile",
+    "package_name": "hostile",
+    "description": "''' \"\"\" \\ \\' \\\" </script> & {{ 7*7 }} {% raw %} é 日本",
+    "author_name": "\\",
+    "author_email": "o'brien@example.com",
+    "version": "0.1.0",
+    "python_version": "3.13",
+}
+
+
+def _render_hook(answers: dict[str, object]) -> str:
+    template = StrictEnvironment().from_string(HOOK_PATH.read_text(encoding="utf-8"))
+    return template.render(cookiecutter=answers)
+
+
+def test_hook_source_has_exactly_one_template_expression() -> None:
+    source = HOOK_PATH.read_text(encoding="utf-8")
+    assert source.count("{{") == 1
+    assert "{%" not in source
+    assert "{#" not in source
+    assert "r'{{ cookiecutter | tojson }}'" in source
+
+
+def test_rendered_hook_carries_hostile_answers_verbatim() -> None:
+    tree = ast.parse(_render_hook(HOSTILE_ANSWERS))
+    loaded = [
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "loads"
+    ]
+    assert [json.loads(literal) for literal in loaded] == [HOSTILE_ANSWERS]
+
+
+def test_rendered_hook_runs_and_executes_nothing_from_answers(tmp_path: Path) -> None:
+    script = tmp_path / "pre_gen_project.py"
+    script.write_text(_render_hook(HOSTILE_ANSWERS), encoding="utf-8")
+    ran = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pre_gen_project.py"]
+
+
+def test_hook_imports_only_the_standard_library() -> None:
+    imported = imported_modules(HOOK_PATH)
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}
+    assert not imported & NETWORK_AND_PROCESS_MODULES
