@@ -122,18 +122,17 @@ class BaseConfig:
     OPENAPI_JSON_PATH = "openapi.json"
 
     DATABASE_URL_VARIABLE = "DATABASE_URL"
+    DATABASE_URL_HINT = (
+        "set it to your PostgreSQL URL (see .env.example); for a local database run "
+        "`flask local-db start`"
+    )
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.SECRET_KEY = self._secret_key(environ)
         self.SECRET_KEY_FALLBACKS = _list(environ, "SECRET_KEY_FALLBACKS")
         self.TRUSTED_HOSTS = _list(environ, "TRUSTED_HOSTS") or None
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
-            _required(
-                environ,
-                self.DATABASE_URL_VARIABLE,
-                "set it to your PostgreSQL URL (see .env.example); for a local database run "
-                "`flask local-db start`",
-            ),
+            _required(environ, self.DATABASE_URL_VARIABLE, self.DATABASE_URL_HINT),
             self.DATABASE_URL_VARIABLE,
         )
         self.MIGRATIONS_DATABASE_URI = self._migrations_database_url(environ)
@@ -203,6 +202,7 @@ class TestingConfig(BaseConfig):
     TESTING = True
     FORCE_HTTPS = False
     DATABASE_URL_VARIABLE = "TEST_DATABASE_URL"
+    DATABASE_URL_HINT = "the test suite sets it (see tests/conftest.py)"
 
     def _secret_key(self, environ: Mapping[str, str]) -> str:
         return environ.get("SECRET_KEY") or "testing-only-secret-key-never-used-in-production"

@@ -7,6 +7,7 @@ containers) the cluster belongs to the `postgres` user (or `nobody`) instead.
 
 from __future__ import annotations
 
+import glob
 import os
 import pwd
 import shutil
@@ -18,6 +19,8 @@ import psycopg2
 from psycopg2 import sql
 
 SUPERUSER = "postgres"
+# Debian and Ubuntu keep the server binaries off PATH, one directory per major version.
+DEBIAN_BINARIES = "/usr/lib/postgresql/*/bin/initdb"
 INSTALL_HINT = (
     "PostgreSQL's server programs (initdb, pg_ctl) were not found on PATH, through "
     "`pg_config --bindir`, or in /usr/lib/postgresql/*/bin. Install them (Debian/Ubuntu: "
@@ -43,9 +46,8 @@ def find_bindir() -> Path:
         candidate = Path(result.stdout.strip())
         if result.returncode == 0 and (candidate / "initdb").exists():
             return candidate
-    # Debian and Ubuntu keep the server binaries off PATH, one directory per major version.
     versions = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        (Path(path) for path in glob.glob(DEBIAN_BINARIES)),
         key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0,
     )
     if versions:
