@@ -32,7 +32,7 @@ def create_app(env: str | None = None) -> Flask:
     from .health import bp as health_bp
     from .main import bp as main_bp
 
-    # The JSON API takes no cookies-based auth and only parses application/json bodies,
+    # The JSON API uses no cookie-based auth and only parses application/json bodies,
     # which a cross-site form cannot send, so CSRF tokens are for the HTML forms.
     csrf.exempt(api_bp)
     rest_api.register_blueprint(api_bp)
