@@ -1,18 +1,34 @@
+{%- set uses_redis = cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery -%}
 """Fixtures: one real PostgreSQL for the session, a fresh app and empty tables for each test.
 
 The database is TEST_DATABASE_URL when set; otherwise a throwaway cluster that this suite
 creates from the local PostgreSQL server binaries and deletes at the end.
+{%- if uses_redis %}
+
+Redis likewise: TEST_REDIS_URL when set (e.g. redis://HOST:6379/15; the suite empties that
+database), otherwise a throwaway `redis-server` on a free loopback port.
+{%- endif %}
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+{%- if uses_redis %}
+import socket
+import subprocess
+{%- endif %}
 import tempfile
+{%- if uses_redis %}
+import time
+{%- endif %}
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+{%- if uses_redis %}
+import redis
+{%- endif %}
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -35,6 +51,17 @@ ISOLATED_VARIABLES = (
     "TRUSTED_HOSTS",
     "FLASK_DEBUG",
     *(f"PROXY_FIX_X_{hop}" for hop in ("FOR", "PROTO", "HOST", "PORT", "PREFIX")),
+{%- if uses_redis %}
+    "REDIS_URL",
+{%- endif %}
+{%- if cookiecutter.use_rate_limiting %}
+    "RATE_LIMIT_WRITES",
+{%- endif %}
+{%- if cookiecutter.observability == "sentry" %}
+    "SENTRY_DSN",
+{%- elif cookiecutter.observability == "opentelemetry" %}
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+{%- endif %}
 )
 
 
@@ -84,8 +111,7 @@ def migrated_database(test_environment: None) -> None:
         upgrade()
 
 
-@pytest.fixture
-def app(migrated_database: None) -> Iterator[Flask]:
+def app_with_empty_tables_after() -> Iterator[Flask]:
     app = create_app("testing")
     yield app
     with app.app_context():
@@ -93,6 +119,11 @@ def app(migrated_database: None) -> Iterator[Flask]:
         tables = ", ".join(quote(table.name) for table in db.metadata.sorted_tables)
         db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.session.commit()
+
+
+@pytest.fixture
+def app(migrated_database: None) -> Iterator[Flask]:
+    yield from app_with_empty_tables_after()
 
 
 @pytest.fixture
@@ -113,4 +144,58 @@ def production_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     # Never connected to: nothing in create_app() touches the database.
     monkeypatch.setenv("DATABASE_URL", "postgresql://app:password@db.internal:5432/app")
     monkeypatch.setenv("TRUSTED_HOSTS", "example.com")
+{%- if uses_redis %}
+    monkeypatch.setenv("REDIS_URL", "redis://redis.internal:6379/0")
+{%- endif %}
     return monkeypatch
+{%- if uses_redis %}
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    configured = os.environ.get("TEST_REDIS_URL", "").strip()
+    if configured:
+        yield configured
+        return
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.exit(
+            "redis-server was not found on PATH; install it (Debian/Ubuntu: `sudo apt-get "
+            "install redis-server`; macOS: `brew install redis`) or set TEST_REDIS_URL to a Redis "
+            "database the suite may empty (e.g. redis://HOST:6379/15)",
+            returncode=2,
+        )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(  # noqa: S603 - the local Redis server, fixed arguments
+        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        cwd=tmp_path_factory.mktemp("redis"),
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.exit(f"redis-server did not start on port {port}", returncode=2)
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_app(
+    redis_url: str, migrated_database: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    """An app whose shared state lives in an empty Redis database, as in production."""
+    redis.Redis.from_url(redis_url).flushdb()
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    yield from app_with_empty_tables_after()
+{%- endif %}

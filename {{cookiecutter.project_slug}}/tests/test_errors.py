@@ -18,7 +18,9 @@ def crashing_app(migrated_database) -> Flask:
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     # A view that leaves a failed transaction behind, as a real bug would.
+{%- if cookiecutter.interface != "web-only" %}
     @app.get("/api/test-crash")
+{%- endif %}
     @app.get("/test-crash")
     def crash() -> str:
         db.session.add(User(username="half-written", email="half@example.com"))
@@ -37,9 +39,19 @@ def crashing_app(migrated_database) -> Flask:
     return app
 
 
+{% if cookiecutter.interface == "web-and-api" -%}
 @pytest.mark.parametrize(
-    ("path", "mimetype"), [("/api/test-crash", "application/json"), ("/test-crash", "text/html")]
+    ("path", "mimetype"),
+    [("/api/test-crash", "application/json"), ("/test-crash", "text/html")],
 )
+{% elif cookiecutter.interface == "api-only" -%}
+@pytest.mark.parametrize(
+    ("path", "mimetype"),
+    [("/api/test-crash", "application/json"), ("/test-crash", "application/json")],
+)
+{% else -%}
+@pytest.mark.parametrize(("path", "mimetype"), [("/test-crash", "text/html")])
+{% endif -%}
 def test_unhandled_error_is_a_500_and_rolls_back(crashing_app, path, mimetype):
     client = crashing_app.test_client()
     response = client.get(path)
@@ -51,19 +63,26 @@ def test_unhandled_error_is_a_500_and_rolls_back(crashing_app, path, mimetype):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
+{% if cookiecutter.interface != "web-only" -%}
 def test_json_500_has_an_error_key(crashing_app):
     body = crashing_app.test_client().get("/api/test-crash").get_json()
     assert body["error"] == "Internal Server Error"
 
 
+{% endif -%}
 def test_database_outage_is_a_503_not_a_500(monkeypatch):
     # Port 9 (discard) refuses connections at once: a database that is down.
     monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:9/test")
     client = create_app("testing").test_client()
+{%- if cookiecutter.interface != "web-only" %}
     api = client.get("/api/users")
     assert api.status_code == 503
     assert api.get_json()["error"] == "Service Unavailable"
     assert api.headers["Retry-After"]
+{%- endif %}
+{%- if cookiecutter.interface != "api-only" %}
     page = client.get("/users")
     assert page.status_code == 503
     assert page.mimetype == "text/html"
+    assert page.headers["Retry-After"]
+{%- endif %}

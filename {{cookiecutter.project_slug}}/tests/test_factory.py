@@ -128,6 +128,10 @@ GUARDS = [
     pytest.param({"FLASK_DEBUG": "1"}, "FLASK_DEBUG is on", id="debug"),
     pytest.param({"DB_POOL_SIZE": "zero"}, "DB_POOL_SIZE must be a whole number", id="pool-size"),
     pytest.param({"PROXY_FIX_X_FOR": "-1"}, "PROXY_FIX_X_FOR must be a whole number", id="proxy"),
+{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+    pytest.param({"REDIS_URL": None}, "REDIS_URL is not set", id="no-redis"),
+    pytest.param({"REDIS_URL": "localhost:6379"}, "REDIS_URL is not a Redis URL", id="bad-redis"),
+{%- endif %}
 ]
 
 

@@ -24,6 +24,9 @@ PRODUCTION = {
     # Nothing these tests request touches the database, so none needs to exist.
     "DATABASE_URL": "postgresql://app@127.0.0.1:9/app",
     "TRUSTED_HOSTS": "127.0.0.1",
+{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+    "REDIS_URL": "redis://127.0.0.1:9/0",
+{%- endif %}
 }
 
 
@@ -130,9 +133,15 @@ def test_gunicorn_serves_the_app_and_logs_each_request_with_its_id(testing_serve
     assert status == 200
     assert json.loads(body) == {"status": "ok"}
     assert headers["X-Request-ID"] == "trace-42"
+{%- if cookiecutter.interface != "web-only" %}
     status, _, body = testing_server.get("/api/users")
     assert status == 200
     assert json.loads(body)["total"] == 0
+{%- else %}
+    status, _, body = testing_server.get("/users")
+    assert status == 200
+    assert "No users yet." in body
+{%- endif %}
     log = testing_server.stop()
     access_lines = [line for line in log.splitlines() if "GET /readyz" in line]
     assert "Traceback" not in log

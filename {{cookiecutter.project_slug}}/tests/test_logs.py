@@ -12,7 +12,7 @@ from {{ cookiecutter.package_name }}.logs import JsonFormatter
 
 def test_every_response_has_a_request_id(client):
     first = client.get("/healthz").headers["X-Request-ID"]
-    second = client.get("/api/nothing").headers["X-Request-ID"]
+    second = client.get("/nothing").headers["X-Request-ID"]
     assert len(first) == 32
     assert first != second
 

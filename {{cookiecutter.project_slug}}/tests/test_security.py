@@ -29,8 +29,8 @@ def production_app(production_env) -> Flask:
     return app
 
 
-def test_pages_carry_a_strict_content_security_policy(production_app):
-    response = production_app.test_client().get("/", **HTTPS)
+def test_responses_carry_a_strict_content_security_policy(production_app):
+    response = production_app.test_client().get("{{ "/" if cookiecutter.interface != "api-only" else "/api/openapi.json" }}", **HTTPS)
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "object-src 'none'" in policy
@@ -39,7 +39,20 @@ def test_pages_carry_a_strict_content_security_policy(production_app):
     assert "'unsafe-eval'" not in policy
 
 
-@pytest.mark.parametrize("path", ["/", "/healthz", "/api/openapi.json", "/api/nothing"])
+@pytest.mark.parametrize(
+    "path",
+    [
+{%- if cookiecutter.interface != "api-only" %}
+        "/",
+{%- endif %}
+        "/healthz",
+        "/nothing",
+{%- if cookiecutter.interface != "web-only" %}
+        "/api/openapi.json",
+        "/api/nothing",
+{%- endif %}
+    ],
+)
 def test_every_response_is_hardened(production_app, path):
     response = production_app.test_client().get(path, **HTTPS)
     assert response.headers["X-Frame-Options"] == "DENY"
@@ -85,9 +98,17 @@ def test_the_proxy_scheme_is_trusted_only_when_configured(production_env):
     assert response.get_data(as_text=True) == "https 127.0.0.1"
 
 
+{% if cookiecutter.interface == "web-and-api" -%}
 @pytest.mark.parametrize(
     ("path", "mimetype"), [("/", "text/html"), ("/api/users", "application/json")]
 )
+{% elif cookiecutter.interface == "api-only" -%}
+@pytest.mark.parametrize(
+    ("path", "mimetype"), [("/api/users", "application/json"), ("/healthz", "application/json")]
+)
+{% else -%}
+@pytest.mark.parametrize(("path", "mimetype"), [("/", "text/html"), ("/healthz", "text/html")])
+{% endif -%}
 def test_untrusted_host_is_a_400(production_app, path, mimetype):
     response = production_app.test_client().get(path, base_url="https://evil.example.net")
     assert response.status_code == 400

@@ -32,9 +32,17 @@ PLACEHOLDER_SECRET_KEYS = frozenset(
         "please-change-me",
     }
 )
+{% if cookiecutter.database_provider == "neon" -%}
+# Neon answers only over TLS; these sslmodes make libpq insist on it (the stricter two also
+# verify the server's certificate).
+TLS_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
+{% endif -%}
 # "test", "tests", "myapp_test", "test_orders": the names test databases are given.
 TEST_DATABASE_NAME = re.compile(r"(^|[_-])tests?($|[_-])")
 FALSE_VALUES = frozenset({"", "0", "false", "no", "off"})
+{% if cookiecutter.observability == "opentelemetry" -%}
+SERVICE_NAME = "{{ cookiecutter.project_slug }}"
+{% endif -%}
 KEY_GENERATION_COMMAND = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
@@ -89,6 +97,21 @@ def _integer(environ: Mapping[str, str], variable: str, default: int, minimum: i
     return value
 
 
+{% if cookiecutter.observability == "sentry" -%}
+def _fraction(environ: Mapping[str, str], variable: str, default: float) -> float:
+    raw = environ.get(variable, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{variable} must be a number from 0 to 1, not {raw!r}")
+    return value
+
+
+{% endif -%}
 def _list(environ: Mapping[str, str], variable: str) -> list[str]:
     return [item.strip() for item in environ.get(variable, "").split(",") if item.strip()]
 
@@ -113,6 +136,7 @@ class BaseConfig:
     PREFERRED_URL_SCHEME = "https"
     FORCE_HTTPS = True
     JSON_LOGS = False
+{%- if cookiecutter.interface != "web-only" %}
 
     # flask-smorest: validation and the OpenAPI document at /api/openapi.json.
     API_TITLE = PROJECT_NAME
@@ -120,6 +144,17 @@ class BaseConfig:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
+{%- endif %}
+{%- if cookiecutter.use_caching %}
+
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_KEY_PREFIX = "{{ cookiecutter.package_name }}:cache:"
+{%- endif %}
+{%- if cookiecutter.use_rate_limiting %}
+
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "{{ cookiecutter.package_name }}:limits"
+{%- endif %}
 
     DATABASE_URL_VARIABLE = "DATABASE_URL"
     DATABASE_URL_HINT = (
@@ -137,12 +172,58 @@ class BaseConfig:
         )
         self.MIGRATIONS_DATABASE_URI = self._migrations_database_url(environ)
         self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(environ)
+{%- if cookiecutter.database_provider == "neon" %}
+        # Worst case about 7.5 s of waiting: longer than a Neon cold start.
+        self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 5, minimum=1)
+{%- endif %}
         # Flask's CLI turns the debugger on from FLASK_DEBUG, whatever DEBUG says.
         self._debug_requested = environ.get("FLASK_DEBUG", "").lower() not in FALSE_VALUES
         self.PROXY_FIX = {
             hop: _integer(environ, f"PROXY_FIX_X_{hop.upper()}", 0)
             for hop in ("for", "proto", "host", "port", "prefix")
         }
+{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+        self.REDIS_URL = environ.get("REDIS_URL", "").strip()
+{%- endif %}
+{%- if cookiecutter.use_caching %}
+        if self.REDIS_URL:
+            self.CACHE_TYPE = "RedisCache"
+            self.CACHE_REDIS_URL = self.REDIS_URL
+        else:
+            # This process's memory: fine for one development server, refused in production.
+            self.CACHE_TYPE = "SimpleCache"
+{%- endif %}
+{%- if cookiecutter.use_rate_limiting %}
+        # Without Redis each process counts on its own, so N workers would allow N times the
+        # limit: fine in development, refused in production.
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATE_LIMIT_WRITES = environ.get("RATE_LIMIT_WRITES", "").strip() or "30 per minute"
+{%- endif %}
+{%- if cookiecutter.observability == "sentry" %}
+        # Unset: Sentry stays off. Tracing is sampled (0 to 1); errors are always reported.
+        self.SENTRY_DSN = environ.get("SENTRY_DSN", "").strip()
+        self.SENTRY_TRACES_SAMPLE_RATE = _fraction(environ, "SENTRY_TRACES_SAMPLE_RATE", 0.0)
+{%- elif cookiecutter.observability == "opentelemetry" %}
+        # Unset: no spans are exported. The names are OpenTelemetry's standard variables.
+        self.OTEL_EXPORTER_OTLP_ENDPOINT = environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip()
+        self.OTEL_SERVICE_NAME = environ.get("OTEL_SERVICE_NAME", "").strip() or SERVICE_NAME
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+        self.CELERY = {
+            "broker_url": self.REDIS_URL or "memory://",
+            "result_backend": self.REDIS_URL or "cache+memory://",
+            # Without Redis (a development machine without it, most tests), tasks run inline
+            # in the calling process; production refuses to start without REDIS_URL.
+            "task_always_eager": not self.REDIS_URL,
+            "task_ignore_result": True,
+            # Acknowledge a task only once it has finished, so one lost with its worker is
+            # delivered again (tasks must be safe to repeat), and take one at a time.
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+        }
+{%- endif %}
 
     def _secret_key(self, environ: Mapping[str, str]) -> str:
         return _required(environ, "SECRET_KEY", f"generate one with: {KEY_GENERATION_COMMAND}")
@@ -160,7 +241,13 @@ class BaseConfig:
             # A connection the server or a firewall closed is replaced before use, and no
             # connection outlives the recycle age (idle timeouts on proxies and poolers).
             "pool_pre_ping": True,
+{%- if cookiecutter.database_provider == "neon" %}
+            # Below the 5 minutes after which Neon suspends an idle compute and drops its
+            # connections.
+            "pool_recycle": _integer(environ, "DB_POOL_RECYCLE", 240, minimum=1),
+{%- else %}
             "pool_recycle": _integer(environ, "DB_POOL_RECYCLE", 1800, minimum=1),
+{%- endif %}
             "pool_size": _integer(environ, "DB_POOL_SIZE", 5, minimum=1),
             "max_overflow": _integer(environ, "DB_MAX_OVERFLOW", 5),
             # A request waits at most this long for a free connection, then gets a 503.
@@ -236,6 +323,20 @@ class ProductionConfig(BaseConfig):
                     f"{variable} is shorter than {MIN_SECRET_KEY_LENGTH} characters; generate "
                     f"a longer key with: {KEY_GENERATION_COMMAND}"
                 )
+{%- if cookiecutter.database_provider == "neon" %}
+        for variable, url in (
+            ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
+            ("DATABASE_URL_DIRECT", self.MIGRATIONS_DATABASE_URI),
+        ):
+            parsed = make_url(url)
+            if (parsed.host or "").endswith(".neon.tech") and parsed.query.get(
+                "sslmode"
+            ) not in TLS_SSLMODES:
+                raise ConfigError(
+                    f"{variable} points at Neon without sslmode=require; add ?sslmode=require "
+                    "(or verify-full) to the URL Neon's console gives you"
+                )
+{%- endif %}
         if not self.TRUSTED_HOSTS:
             raise ConfigError(
                 "TRUSTED_HOSTS is not set; list the host names this app answers for, "
@@ -246,6 +347,20 @@ class ProductionConfig(BaseConfig):
                 "FLASK_DEBUG is on with APP_ENV=production; the debugger runs code for anyone "
                 "who can reach it: unset FLASK_DEBUG"
             )
+{%- set redis_users = [] %}
+{%- if cookiecutter.use_caching %}{% set _ = redis_users.append("the cache") %}{% endif %}
+{%- if cookiecutter.use_rate_limiting %}{% set _ = redis_users.append("rate limits") %}{% endif %}
+{%- if cookiecutter.use_celery %}{% set _ = redis_users.append("Celery") %}{% endif %}
+{%- if redis_users %}
+{%- set shared = redis_users[0] if redis_users | length == 1 else redis_users[:-1] | join(", ") ~ " and " ~ redis_users[-1] %}
+        if not self.REDIS_URL:
+            raise ConfigError(
+                "REDIS_URL is not set; production shares {{ shared }} "
+                "between processes through Redis: set REDIS_URL=redis://HOST:6379/0"
+            )
+        if not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError("REDIS_URL is not a Redis URL; use redis://HOST:6379/0")
+{%- endif %}
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

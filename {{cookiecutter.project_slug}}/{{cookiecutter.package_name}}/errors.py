@@ -1,10 +1,19 @@
-"""Every error response: JSON under /api, an HTML page elsewhere, never a traceback."""
+{%- set json_errors = cookiecutter.interface != "web-only" -%}
+{%- set html_errors = cookiecutter.interface != "api-only" -%}
+"""Every error response: {% if cookiecutter.interface == "web-and-api" %}JSON under /api, an HTML page elsewhere{% elif json_errors %}JSON, whatever the path{% else %}an HTML page{% endif %}, never a traceback."""
 
 from __future__ import annotations
-
+{% if cookiecutter.interface == "web-and-api" %}
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
+{%- elif json_errors %}
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, request
+{%- else %}
+from flask import Flask, Response, current_app, render_template, request
+{%- endif %}
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -20,11 +29,11 @@ def init_app(app: Flask) -> None:
     # 503 with Retry-After rather than a 500.
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(PoolTimeoutError, handle_database_unavailable)
-
+{% if cookiecutter.interface == "web-and-api" %}
 
 def wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
-
+{% endif %}
 
 def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     code = error.code or 500
@@ -39,6 +48,7 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
             exc_info=error.original_exception,
         )
     headers = {key: value for key, value in error.get_headers() if key.lower() != "content-type"}
+{%- if cookiecutter.interface == "web-and-api" %}
     if wants_json():
         body: dict[str, Any] = {"error": error.name, "message": error.description}
         details = getattr(error, "data", {}).get("messages")
@@ -49,6 +59,18 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
         return response, code
     page = render_template("errors/error.html", error=error)
     return Response(page, headers=headers, mimetype="text/html"), code
+{%- elif json_errors %}
+    body: dict[str, Any] = {"error": error.name, "message": error.description}
+    details = getattr(error, "data", {}).get("messages")
+    if details:
+        body["details"] = details
+    response = jsonify(body)
+    response.headers.update(headers)
+    return response, code
+{%- else %}
+    page = render_template("errors/error.html", error=error)
+    return Response(page, headers=headers, mimetype="text/html"), code
+{%- endif %}
 
 
 def handle_database_unavailable(error: Exception) -> tuple[Response, int]:

@@ -1,16 +1,23 @@
 """Extension objects, created unbound; create_app() binds each one to the app."""
 
-from flask_migrate import Migrate
-from flask_smorest import Api
-from flask_sqlalchemy import SQLAlchemy
+{% if cookiecutter.use_caching %}from flask_caching import Cache
+{% endif %}{% if cookiecutter.use_rate_limiting %}from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+{% endif %}from flask_migrate import Migrate
+{% if cookiecutter.interface != "web-only" %}from flask_smorest import Api
+{% endif %}from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
-from flask_wtf.csrf import CSRFProtect
-
+{% if cookiecutter.interface != "api-only" %}from flask_wtf.csrf import CSRFProtect
+{% endif %}
 from .models import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-csrf = CSRFProtect()
 talisman = Talisman()
-# flask-smorest: registers the JSON blueprints and builds their OpenAPI document.
+{% if cookiecutter.interface != "api-only" %}csrf = CSRFProtect()
+{% endif %}{% if cookiecutter.interface != "web-only" %}# flask-smorest: registers the JSON blueprints and builds their OpenAPI document.
 rest_api = Api()
+{% endif %}{% if cookiecutter.use_caching %}cache = Cache()
+{% endif %}{% if cookiecutter.use_rate_limiting %}# Keyed by the client's address; behind a proxy, PROXY_FIX_X_FOR makes that the real client.
+limiter = Limiter(get_remote_address)
+{% endif %}

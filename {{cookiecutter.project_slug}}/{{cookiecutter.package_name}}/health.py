@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db, talisman
+{% if cookiecutter.database_provider == "neon" %}from .connection_retry import without_retries
+{% endif %}from .extensions import db, talisman
 
 bp = Blueprint("health", __name__)
 
@@ -23,7 +24,14 @@ def healthz() -> dict[str, str]:
 def readyz() -> tuple[dict[str, str], int]:
     """Readiness: 200 when the database answers, 503 (JSON) when it does not."""
     try:
+{%- if cookiecutter.database_provider == "neon" %}
+        # One attempt: waiting out a cold start here would hide the answer from the probe,
+        # while the attempt itself is what wakes a suspended compute.
+        with without_retries():
+            db.session.execute(sa.text("SELECT 1"))
+{%- else %}
         db.session.execute(sa.text("SELECT 1"))
+{%- endif %}
     except SQLAlchemyError as error:
         current_app.logger.warning("readiness check failed: %s", error.__class__.__name__)
         return {"status": "unavailable", "error": "database unavailable"}, 503

@@ -167,6 +167,7 @@ def test_unknown_api_path_is_a_json_404(client):
     assert response.get_json()["error"] == "Not Found"
 
 
+{% if cookiecutter.interface == "web-and-api" -%}
 def test_api_needs_no_csrf_token(client, app):
     # CSRF protection is on in the tests (as in production); the API is exempt because it
     # only reads application/json bodies, which a cross-site form cannot send.
@@ -174,6 +175,7 @@ def test_api_needs_no_csrf_token(client, app):
     assert create(client).status_code == 201
 
 
+{% endif -%}
 def count_queries(app, path: str, client) -> int:
     statements: list[str] = []
 

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-from ..models.user import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
+from ..users import clean_email, clean_username
 
 MAX_PER_PAGE = 100
 # Offsets beyond this are certainly empty pages, and stay far from bigint overflow.
 MAX_PAGE = 1_000_000
 
 
-def printable(value: str) -> None:
-    """Refuse control characters: PostgreSQL cannot store NUL, and the rest corrupt pages."""
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise ValidationError("Must not contain control characters.")
+def follows(rule: Callable[[str], str]) -> Callable[[str], None]:
+    """A marshmallow validator from one of the users feature's rules."""
 
+    def check(value: str) -> None:
+        try:
+            rule(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
-def not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Must not be blank.")
+    return check
 
 
 class UTCDateTime(fields.DateTime):
@@ -36,24 +37,8 @@ class UTCDateTime(fields.DateTime):
 
 
 class UserCreateSchema(Schema):
-    username = fields.String(
-        required=True,
-        validate=[validate.Length(min=1, max=USERNAME_MAX_LENGTH), not_blank, printable],
-    )
-    email = fields.Email(required=True, validate=[validate.Length(max=EMAIL_MAX_LENGTH), printable])
-
-    @pre_load
-    def strip_whitespace(self, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        return {
-            key: value.strip() if isinstance(value, str) else value for key, value in data.items()
-        }
-
-    @post_load
-    def lowercase_email(self, data: dict[str, str], **kwargs: Any) -> dict[str, str]:
-        # One address, one account, however it is capitalised.
-        return {**data, "email": data["email"].lower()}
+    username = fields.String(required=True, validate=follows(clean_username))
+    email = fields.String(required=True, validate=follows(clean_email))
 
 
 class UserSchema(Schema):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from flask import abort{% if cookiecutter.use_rate_limiting %}, current_app{% endif %}
 
-import sqlalchemy as sa
-from flask import abort
-
-from ..extensions import db
-from ..models import DuplicateUserError, User, create_user
+from ..extensions import db{% if cookiecutter.use_rate_limiting %}, limiter{% endif %}
+from ..models import User
+from ..users import DuplicateUserError, UsersPage, create_user, users_page
 from . import bp
 from .schemas import PageArgsSchema, UserCreateSchema, UserPageSchema, UserSchema
 
@@ -16,31 +14,28 @@ from .schemas import PageArgsSchema, UserCreateSchema, UserPageSchema, UserSchem
 @bp.get("/users")
 @bp.arguments(PageArgsSchema, location="query", as_kwargs=True)
 @bp.response(200, UserPageSchema)
-def list_users(page: int, per_page: int) -> dict[str, Any]:
+def list_users(page: int, per_page: int) -> UsersPage:
     """A page of users, oldest first."""
-    # Two queries (count and page) however large the page or the table.
-    pagination = db.paginate(
-        sa.select(User).order_by(User.id), page=page, per_page=per_page, error_out=False
-    )
-    return {
-        "items": pagination.items,
-        "page": page,
-        "per_page": per_page,
-        "total": pagination.total,
-        "pages": pagination.pages,
-    }
+    return users_page(page, per_page)
 
 
 @bp.post("/users")
+{%- if cookiecutter.use_rate_limiting %}
+# Outermost, so that requests refused for a bad body count against the limit too.
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"])
+{%- endif %}
 @bp.arguments(UserCreateSchema)
 @bp.response(201, UserSchema)
 @bp.alt_response(409, description="The username or email is taken.")
+{%- if cookiecutter.use_rate_limiting %}
+@bp.alt_response(429, description="Too many writes from this client; retry later.")
+{%- endif %}
 def create(payload: dict[str, str]) -> User:
     """Create a user."""
     try:
-        return create_user(db.session, payload["username"], payload["email"])
+        return create_user(payload["username"], payload["email"])
     except DuplicateUserError as error:
-        abort(409, description=f"A user with this {error.field} already exists.")
+        abort(409, description=str(error))
 
 
 # Ids beyond PostgreSQL's integer range cannot exist: a 404, not a database error.

@@ -5,24 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
-from marshmallow import ValidationError as SchemaValidationError
 from wtforms import EmailField, Field, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from ..api.schemas import UserCreateSchema
 from ..models.user import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
+from ..users import clean_email, clean_username
 
 
-def same_rules_as_api(field_name: str) -> Callable[[FlaskForm, Field], None]:
-    """Validate a field with the API schema's rules, so the page and the API agree."""
-    schema_field = UserCreateSchema().fields[field_name]
+def follows(rule: Callable[[str], str]) -> Callable[[FlaskForm, Field], None]:
+    """A WTForms validator from one of the users feature's rules."""
 
     def check(form: FlaskForm, field: Field) -> None:
         try:
-            schema_field.deserialize(field.data)
-        except SchemaValidationError as error:
-            messages = error.messages if isinstance(error.messages, list) else [error.messages]
-            raise ValidationError(" ".join(str(message) for message in messages)) from None
+            rule(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
     return check
 
@@ -30,13 +27,9 @@ def same_rules_as_api(field_name: str) -> Callable[[FlaskForm, Field], None]:
 class UserForm(FlaskForm):
     username = StringField(
         "Username",
-        validators=[
-            InputRequired(),
-            Length(max=USERNAME_MAX_LENGTH),
-            same_rules_as_api("username"),
-        ],
+        validators=[InputRequired(), Length(max=USERNAME_MAX_LENGTH), follows(clean_username)],
     )
     email = EmailField(
         "Email",
-        validators=[InputRequired(), Length(max=EMAIL_MAX_LENGTH), same_rules_as_api("email")],
+        validators=[InputRequired(), Length(max=EMAIL_MAX_LENGTH), follows(clean_email)],
     )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, {% if cookiecutter.use_rate_limiting %}current_app, {% endif %}flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..api.schemas import MAX_PAGE
-from ..extensions import db
-from ..models import DuplicateUserError, User, create_user
+{% if cookiecutter.use_rate_limiting %}from ..extensions import limiter
+{% endif %}from ..users import DuplicateUserError, create_user, users_page
 from . import bp
 from .forms import UserForm
 
 USERS_PER_PAGE = 20
+# Offsets beyond this are certainly empty pages, and stay far from bigint overflow.
+MAX_PAGE = 1_000_000
 
 
 @bp.get("/")
@@ -26,18 +26,19 @@ def users() -> str:
 
 
 @bp.post("/users")
+{%- if cookiecutter.use_rate_limiting %}
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"])
+{%- endif %}
 def create() -> Response | tuple[str, int]:
     form = UserForm()
     if not form.validate_on_submit():
         return render_users(form), 422
-    username = (form.username.data or "").strip()
-    email = (form.email.data or "").strip().lower()
     try:
-        create_user(db.session, username, email)
+        user = create_user(form.username.data or "", form.email.data or "")
     except DuplicateUserError as error:
-        getattr(form, error.field).errors.append(f"A user with this {error.field} already exists.")
+        getattr(form, error.field).errors.append(str(error))
         return render_users(form), 409
-    flash(f"Created user {username}.", "success")
+    flash(f"Created user {user.username}.", "success")
     # Post/redirect/get: reloading the list does not submit the form again.
     return redirect(url_for("main.users"), code=303)
 
@@ -46,10 +47,5 @@ def render_users(form: UserForm) -> str:
     page = request.args.get("page", 1, type=int)
     if not 1 <= page <= MAX_PAGE:
         abort(404, description="There is no such page.")
-    pagination = db.paginate(
-        sa.select(User).order_by(User.id.desc()),
-        page=page,
-        per_page=USERS_PER_PAGE,
-        error_out=False,
-    )
-    return render_template("main/users.html", form=form, pagination=pagination)
+    listing = users_page(page, USERS_PER_PAGE, newest_first=True)
+    return render_template("main/users.html", form=form, listing=listing)

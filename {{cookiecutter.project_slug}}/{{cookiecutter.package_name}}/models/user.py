@@ -1,13 +1,11 @@
-"""Users, and the one way to create them that both the API and the web pages share."""
+"""The User model."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.exc import IntegrityError
 
 from .base import Base
 
@@ -31,34 +29,9 @@ class User(Base):
         return f"<User {self.id} {self.username!r}>"
 
 
-class DuplicateUserError(Exception):
-    """A user with this username or email already exists."""
-
-    def __init__(self, field: str) -> None:
-        super().__init__(f"a user with this {field} already exists")
-        self.field = field
-
-
-_UNIQUE_FIELDS = {
+# Unique constraint name → the field it protects, to say which one a duplicate hit.
+UNIQUE_CONSTRAINT_FIELDS = {
     constraint.name: next(iter(constraint.columns)).name
     for constraint in Base.metadata.tables[User.__tablename__].constraints
     if isinstance(constraint, sa.UniqueConstraint)
 }
-
-
-def create_user(session: so.Session | so.scoped_session[Any], username: str, email: str) -> User:
-    """Insert and commit a user; raise DuplicateUserError if the name or email is taken.
-
-    The unique constraints decide, so two concurrent requests cannot both succeed.
-    """
-    user = User(username=username, email=email)
-    session.add(user)
-    try:
-        session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
-        if constraint not in _UNIQUE_FIELDS:
-            raise
-        raise DuplicateUserError(_UNIQUE_FIELDS[constraint]) from error
-    return user

@@ -1,0 +1,58 @@
+"""The users list is cached, and creating a user clears the cache at once."""
+
+from __future__ import annotations
+{% if cookiecutter.interface == "web-only" %}
+import re
+{% endif %}
+import pytest
+import redis
+import sqlalchemy as sa
+from flask import Flask
+
+from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models import User
+from {{ cookiecutter.package_name }}.users import create_user
+
+
+@pytest.fixture(params=["process-memory", "redis"])
+def cached_app(request: pytest.FixtureRequest) -> Flask:
+    """The cache as in development (this process's memory), and as in production (Redis)."""
+    return request.getfixturevalue("app" if request.param == "process-memory" else "redis_app")
+
+
+def listed_usernames(app: Flask) -> set[str]:
+{%- if cookiecutter.interface != "web-only" %}
+    body = app.test_client().get("/api/users").get_json()
+    return {user["username"] for user in body["items"]}
+{%- else %}
+    page = app.test_client().get("/users").get_data(as_text=True)
+    return set(re.findall(r"<td>(user-[a-z]+)</td>", page))
+{%- endif %}
+
+
+def insert_behind_the_caches_back(app: Flask, username: str) -> None:
+    with app.app_context():
+        db.session.execute(sa.insert(User).values(username=username, email=f"{username}@x.org"))
+        db.session.commit()
+
+
+def test_the_list_is_served_from_the_cache(cached_app):
+    with cached_app.app_context():
+        create_user("user-a", "a@example.com")
+    assert listed_usernames(cached_app) == {"user-a"}
+    insert_behind_the_caches_back(cached_app, "user-b")
+    assert listed_usernames(cached_app) == {"user-a"}
+
+
+def test_creating_a_user_clears_the_cached_list(cached_app):
+    assert listed_usernames(cached_app) == set()
+    insert_behind_the_caches_back(cached_app, "user-b")
+    with cached_app.app_context():
+        create_user("user-c", "c@example.com")
+    assert listed_usernames(cached_app) == {"user-b", "user-c"}
+
+
+def test_production_keeps_the_cache_in_redis(redis_app, redis_url):
+    assert redis_app.config["CACHE_TYPE"] == "RedisCache"
+    listed_usernames(redis_app)
+    assert redis.Redis.from_url(redis_url).keys(redis_app.config["CACHE_KEY_PREFIX"] + "*")

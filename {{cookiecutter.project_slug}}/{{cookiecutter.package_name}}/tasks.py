@@ -1,0 +1,46 @@
+"""Background work with Celery: each task runs inside the app's context on a worker process.
+
+Start a worker with `celery --app worker worker --loglevel=INFO`; the broker is REDIS_URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, Task, shared_task
+from flask import Flask
+
+from .extensions import db
+from .users import DuplicateUserError, create_user
+
+
+def init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                try:
+                    return self.run(*args, **kwargs)
+                finally:
+                    # A worker lives long: hand the connection back to the pool after
+                    # every task rather than holding it until the process ends.
+                    db.session.remove()
+
+    celery = Celery(app.import_name, task_cls=FlaskTask)
+    celery.config_from_object(app.config["CELERY"])
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+@shared_task(ignore_result=False)
+def import_users(rows: list[dict[str, str]]) -> dict[str, int]:
+    """Create users in the background; a duplicate or invalid row is counted, not fatal."""
+    created = skipped = 0
+    for row in rows:
+        try:
+            create_user(row.get("username", ""), row.get("email", ""))
+        except (DuplicateUserError, ValueError):
+            skipped += 1
+        else:
+            created += 1
+    return {"created": created, "skipped": skipped}

@@ -1,0 +1,130 @@
+"""The users feature: the rules a user's fields follow, creating users, and listing them.
+{%- if cookiecutter.interface == "web-and-api" %}
+
+The JSON API and the HTML pages both go through these functions, so they accept exactly the
+same input{% if cookiecutter.use_caching %} and share one cache{% endif %}.
+{% endif %}"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import {% if cookiecutter.use_caching %}cache, {% endif %}db
+from .models import User
+from .models.user import EMAIL_MAX_LENGTH, UNIQUE_CONSTRAINT_FIELDS, USERNAME_MAX_LENGTH
+{%- if cookiecutter.use_caching %}
+
+# Long enough to absorb bursts of reads; every write clears the cache at once anyway.
+USERS_PAGE_CACHE_SECONDS = 300
+{%- endif %}
+
+
+class DuplicateUserError(Exception):
+    """A user with this username or email already exists."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(f"A user with this {field} already exists.")
+        self.field = field
+
+
+def _refuse_control_characters(value: str) -> None:
+    # PostgreSQL cannot store NUL, and the other control characters corrupt pages and logs.
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("Must not contain control characters.")
+
+
+def clean_username(value: str) -> str:
+    """The username to store, or ValueError saying what is wrong with it."""
+    value = value.strip()
+    if not value:
+        raise ValueError("Must not be blank.")
+    if len(value) > USERNAME_MAX_LENGTH:
+        raise ValueError(f"Must be at most {USERNAME_MAX_LENGTH} characters.")
+    _refuse_control_characters(value)
+    return value
+
+
+def clean_email(value: str) -> str:
+    """The email address to store (lowercased: one address, one account), or ValueError."""
+    value = value.strip()
+    if len(value) > EMAIL_MAX_LENGTH:
+        raise ValueError(f"Must be at most {EMAIL_MAX_LENGTH} characters.")
+    _refuse_control_characters(value)
+    try:
+        address = validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValueError("Not a valid email address.") from None
+    return address.normalized.lower()
+
+
+def create_user(username: str, email: str) -> User:
+    """Validate, insert and commit a user.
+
+    Raises ValueError for an invalid field and DuplicateUserError when the username or email
+    is taken; the database's unique constraints decide, so concurrent requests cannot both win.
+    """
+    user = User(username=clean_username(username), email=clean_email(email))
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+        if constraint not in UNIQUE_CONSTRAINT_FIELDS:
+            raise
+        raise DuplicateUserError(UNIQUE_CONSTRAINT_FIELDS[constraint]) from error
+{%- if cookiecutter.use_caching %}
+    cache.delete_memoized(users_page)
+{%- endif %}
+    return user
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    username: str
+    email: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class UsersPage:
+    items: list[UserRow]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+{% if cookiecutter.use_caching -%}
+# Plain rows, not ORM objects, so a cached page is safe to share between requests.
+@cache.memoize(timeout=USERS_PAGE_CACHE_SECONDS)
+{% endif -%}
+def users_page(page: int, per_page: int, newest_first: bool = False) -> UsersPage:
+    """One page of users, in id order; two queries (count and page) whatever the sizes."""
+    order = User.id.desc() if newest_first else User.id
+    rows = db.session.execute(
+        sa.select(User.id, User.username, User.email, User.created_at)
+        .order_by(order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+    return UsersPage([UserRow(*row) for row in rows], page, per_page, total)
