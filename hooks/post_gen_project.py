@@ -1,26 +1,159 @@
-"""Finish the baked project: give it a private ``.env`` with a fresh secret key.
+"""Finish the baked project: prune what the answers leave out, write ``.env``
+with a fresh secret key, and record the answers in ``.cruft.json``.
 
-cookiecutter runs this file with the new project directory as its working
-directory. It never touches the network, imports nothing from the project and
-starts no processes. Everything above the ``__main__`` guard is plain Python
-that the template's tests import directly.
+cookiecutter renders this file with Jinja and runs it with the new project
+directory as its working directory. The answers arrive once, as JSON, in the
+raw string at the bottom (see pre_gen_project.py for why that is safe). It
+never touches the network, imports nothing from the project and starts no
+processes. Everything above the ``__main__`` guard is plain Python that the
+template's tests import directly.
+
+What each option leaves out of the project is one row in ``PRUNING``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
+import shutil
 import sys
-from pathlib import Path
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+Answers = Mapping[str, Any]
+Condition = Callable[[Answers], bool]
 
 ENV_EXAMPLE = ".env.example"
 ENV_FILE = ".env"
 SECRET_KEY_BYTES = 48
 _SECRET_KEY = "SECRET_KEY="
 
+CRUFT_FILE = ".cruft.json"
+# cookiecutter adds these to the answers for the current run only (where it
+# wrote the project, where the template was on this machine, the --checkout
+# flag); cruft does not record them among the answers, and neither do we.
+_RUN_ONLY_KEYS = frozenset({"_output_dir", "_repo_dir", "_checkout"})
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
 
 class HookError(RuntimeError):
     """Something the user must know about; ``str()`` is the line to show them."""
+
+
+# What the answers leave out.
+
+
+@dataclass(frozen=True)
+class Row:
+    """When ``when(answers)`` holds: delete ``path``, or, with ``replaced_by``,
+    move that file over ``path``. Paths are relative to the project directory,
+    with ``{package}`` standing for the package name."""
+
+    path: str
+    when: Condition
+    replaced_by: str | None = None
+
+
+def remove(path: str, when: Condition) -> Row:
+    return Row(path, when)
+
+
+def replace(path: str, by: str, when: Condition) -> Row:
+    return Row(path, when, replaced_by=by)
+
+
+# One table for every option. A row whose condition holds must find its path
+# (a typo fails the bake instead of shipping a stray file); a row whose
+# condition does not hold is skipped. Rows apply in order.
+PRUNING: tuple[Row, ...] = (
+    # interface: api-only has no HTML side, web-only no JSON API.
+    remove("{package}/main", lambda a: a["interface"] == "api-only"),
+    remove("{package}/templates", lambda a: a["interface"] == "api-only"),
+    remove("{package}/static", lambda a: a["interface"] == "api-only"),
+    remove("tests/main", lambda a: a["interface"] == "api-only"),
+    remove("{package}/api", lambda a: a["interface"] == "web-only"),
+    remove("tests/api", lambda a: a["interface"] == "web-only"),
+    # frontend: only for the interfaces that have pages.
+    remove(
+        "{package}/static/src",
+        lambda a: a["frontend"] != "tailwind" and a["interface"] != "api-only",
+    ),
+    remove(
+        "{package}/static/css/app.tailwind.css",
+        lambda a: a["frontend"] != "tailwind" and a["interface"] != "api-only",
+    ),
+    replace(
+        "{package}/static/css/app.css",
+        by="{package}/static/css/app.tailwind.css",
+        when=lambda a: a["frontend"] == "tailwind" and a["interface"] != "api-only",
+    ),
+    # use_caching, use_rate_limiting, use_celery
+    remove("tests/test_caching.py", lambda a: not a["use_caching"]),
+    remove("tests/test_rate_limits.py", lambda a: not a["use_rate_limiting"]),
+    remove("{package}/tasks.py", lambda a: not a["use_celery"]),
+    remove("worker.py", lambda a: not a["use_celery"]),
+    remove("tests/test_tasks.py", lambda a: not a["use_celery"]),
+    # observability
+    remove("{package}/observability.py", lambda a: a["observability"] == "none"),
+    remove("tests/test_observability.py", lambda a: a["observability"] == "none"),
+    # database_provider
+    remove("{package}/connection_retry.py", lambda a: a["database_provider"] != "neon"),
+    remove("tests/test_neon.py", lambda a: a["database_provider"] != "neon"),
+)
+
+
+def resolve(project_dir: Path, path: str, package: str) -> Path:
+    """The file or directory a table path names inside ``project_dir``."""
+    relative = PurePosixPath(path.replace("{package}", package))
+    if relative.is_absolute() or ".." in relative.parts or "{" in str(relative):
+        raise HookError(f"pruning path {path!r} is not a plain relative path")
+    return project_dir.joinpath(*relative.parts)
+
+
+def applies(row: Row, answers: Answers) -> bool:
+    try:
+        return bool(row.when(answers))
+    except KeyError as missing:
+        raise HookError(
+            f"the pruning row for {row.path!r} reads an answer that does not "
+            f"exist: {missing}"
+        ) from None
+
+
+def prune(
+    project_dir: Path, answers: Answers, table: tuple[Row, ...] = PRUNING
+) -> None:
+    """Apply every row of ``table`` whose condition holds for ``answers``."""
+    package = str(answers["package_name"])
+    for row in table:
+        if not applies(row, answers):
+            continue
+        target = resolve(project_dir, row.path, package)
+        if row.replaced_by is not None:
+            source = resolve(project_dir, row.replaced_by, package)
+            for needed in (source, target):
+                if not needed.is_file():
+                    raise HookError(
+                        f"{needed.relative_to(project_dir)} is missing, so it "
+                        f"cannot be replaced as the table says"
+                    )
+            os.replace(source, target)
+        elif target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        else:
+            raise HookError(
+                f"{target.relative_to(project_dir)} is missing, so it cannot be "
+                "removed as the table says"
+            )
+
+
+# The private .env.
 
 
 def new_secret_key() -> str:
@@ -64,14 +197,155 @@ def write_env(project_dir: Path) -> Path:
     return env_path
 
 
-def main(project_dir: Path) -> int:
+# The answers, for cruft.
+
+
+def template_directory(repo_dir: str | None) -> Path | None:
+    """The template's directory on this machine, or None when it has none.
+
+    cookiecutter passes ``_repo_dir`` as typed (``.``, say) but runs this hook
+    inside the new project, while its own working directory is the template.
+    A relative path is therefore found through cookiecutter's working directory
+    (Linux's /proc) or, failing that, relative to the shell's PWD.
+    """
+    if not repo_dir:
+        return None
+    path = Path(repo_dir).expanduser()
+    if not path.is_absolute():
+        try:
+            path = Path(os.readlink(f"/proc/{os.getppid()}/cwd"))
+        except OSError:
+            shell_directory = os.environ.get("PWD", "")
+            if not os.path.isabs(shell_directory):
+                return None
+            path = Path(shell_directory) / path
+    if not (path / "cookiecutter.json").is_file():
+        return None
+    return path.resolve()
+
+
+def _read_text(path: Path) -> str | None:
     try:
-        write_env(project_dir)
-    except (HookError, OSError) as failure:
-        print(f"error: could not write {ENV_FILE}: {failure}", file=sys.stderr)
-        return 1
+        return path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def git_head_commit(checkout: Path) -> str | None:
+    """The commit checked out in ``checkout``, read from its .git without git.
+
+    Handles a .git directory or a ``gitdir:`` file (worktrees, submodules),
+    a detached HEAD, loose refs and packed-refs; None for anything else.
+    """
+    dot_git = checkout / ".git"
+    if dot_git.is_dir():
+        git_dir = dot_git
+    else:
+        pointer = _read_text(dot_git) or ""
+        if not pointer.startswith("gitdir: "):
+            return None
+        git_dir = (checkout / pointer.removeprefix("gitdir: ")).resolve()
+    common = _read_text(git_dir / "commondir")
+    common_dir = (git_dir / common).resolve() if common else git_dir
+
+    head = _read_text(git_dir / "HEAD") or ""
+    if _SHA.fullmatch(head):
+        return head
+    if not head.startswith("ref: "):
+        return None
+    ref = head.removeprefix("ref: ")
+    for refs_dir in (git_dir, common_dir):
+        loose = _read_text(refs_dir / ref)
+        if loose is not None and _SHA.fullmatch(loose):
+            return loose
+    for line in (_read_text(common_dir / "packed-refs") or "").splitlines():
+        commit, _, name = line.partition(" ")
+        if name == ref and _SHA.fullmatch(commit):
+            return commit
+    return None
+
+
+def git_origin_url(checkout: Path) -> str | None:
+    """The URL of the ``origin`` remote in ``checkout``'s .git/config, if any."""
+    config = _read_text(checkout / ".git" / "config") or ""
+    in_origin = False
+    for line in config.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            in_origin = line.replace(" ", "") == '[remote"origin"]'
+        elif in_origin and line.partition("=")[0].strip() == "url":
+            return line.partition("=")[2].strip() or None
+    return None
+
+
+def cruft_record(answers: Answers) -> dict[str, Any]:
+    """What ``cruft create`` would have written for these answers."""
+    template = answers.get("_template")
+    repo_dir = template_directory(answers.get("_repo_dir"))
+    if repo_dir is not None and template == answers.get("_repo_dir"):
+        # A local template: recorded as an absolute path, as cruft does, so
+        # that `cruft update` finds it from anywhere.
+        template = str(repo_dir)
+    elif repo_dir is not None:
+        # A template cookiecutter cloned: cruft clones it again itself, but
+        # knows neither cookiecutter's abbreviations (gh:owner/name) nor its
+        # git+ prefixes, so record the URL the clone came from.
+        template = git_origin_url(repo_dir) or template
+    commit = git_head_commit(repo_dir) if repo_dir is not None else None
+    context = {
+        k: v
+        for k, v in answers.items()
+        if k not in _RUN_ONLY_KEYS and k not in ("_template", "_commit")
+    }
+    # Last, in this order, as cruft records them.
+    context["_template"] = template
+    context["_commit"] = commit
+    return {
+        "template": template,
+        "commit": commit,
+        "checkout": answers.get("_checkout"),
+        "context": {"cookiecutter": context},
+        "directory": None,
+        # A fresh secret per bake: `cruft update` must never diff or patch it.
+        "skip": [ENV_FILE],
+    }
+
+
+def run_by_cruft(answers: Answers) -> bool:
+    # cruft adds _commit to the answers; cookiecutter never does.
+    return "_commit" in answers
+
+
+def write_cruft_file(project_dir: Path, answers: Answers) -> Path | None:
+    """Write ``.cruft.json``, unless cruft is running the template: it writes
+    its own after ``cruft create`` and ``cruft update``, and leaves it out of
+    the projects it regenerates to diff against."""
+    if run_by_cruft(answers):
+        return None
+    path = project_dir / CRUFT_FILE
+    text = json.dumps(cruft_record(answers), indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+# The hook.
+
+
+def main(answers: Answers, project_dir: Path) -> int:
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("prune the project", lambda: prune(project_dir, answers)),
+        (f"write {ENV_FILE}", lambda: write_env(project_dir)),
+        (f"write {CRUFT_FILE}", lambda: write_cruft_file(project_dir, answers)),
+    ]
+    for what, step in steps:
+        try:
+            step()
+        except (HookError, OSError) as failure:
+            print(f"error: could not {what}: {failure}", file=sys.stderr)
+            return 1
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path.cwd()))
+    # Single quotes on purpose: tojson never emits one, but it emits plenty of ".
+    sys.exit(main(json.loads(r'{{ cookiecutter | tojson }}'), Path.cwd()))  # fmt: skip

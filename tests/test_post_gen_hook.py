@@ -1,15 +1,25 @@
-"""How the post-generation hook writes the baked project's ``.env``."""
+"""What the post-generation hook prunes, and how it writes ``.env`` and
+``.cruft.json``, tested without baking (except where it renders itself)."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cookiecutter.environment import StrictEnvironment
 
-from conftest import HOOKS_DIR, NETWORK_AND_PROCESS_MODULES, imported_modules
+from conftest import (
+    HOOKS_DIR,
+    NETWORK_AND_PROCESS_MODULES,
+    ROOT,
+    TEMPLATE_DIR,
+    imported_modules,
+)
 
 HOOK_PATH = HOOKS_DIR / "post_gen_project.py"
 
@@ -128,11 +138,38 @@ def test_an_existing_env_file_is_left_alone(post_gen, tmp_path) -> None:
     assert (project / ".env").read_text(encoding="utf-8") == own
 
 
-def test_main_succeeds_silently(post_gen, tmp_path, capsys) -> None:
+def _answers(default_answers, **changes: object) -> dict[str, object]:
+    return {
+        **default_answers,
+        "_template": "https://example.com/template.git",
+        "_output_dir": "/somewhere",
+        "_repo_dir": "/nowhere/template",
+        "_checkout": None,
+        **changes,
+    }
+
+
+def _pruned_project(post_gen, tmp_path: Path, answers) -> Path:
+    """A project holding every path the pruning table names, and a .env.example."""
     project = _project(tmp_path, "p")
-    assert post_gen.main(project) == 0
+    for row_path in _row_paths(post_gen):
+        path = post_gen.resolve(project, row_path, str(answers["package_name"]))
+        if path.suffix:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(row_path, encoding="utf-8")
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            (path / "__init__.py").write_text("", encoding="utf-8")
+    return project
+
+
+def test_main_succeeds_silently(post_gen, default_answers, tmp_path, capsys) -> None:
+    answers = _answers(default_answers)
+    project = _pruned_project(post_gen, tmp_path, answers)
+    assert post_gen.main(answers, project) == 0
     assert capsys.readouterr() == ("", "")
     assert (project / ".env").is_file()
+    assert (project / ".cruft.json").is_file()
 
 
 @pytest.mark.parametrize(
@@ -140,10 +177,14 @@ def test_main_succeeds_silently(post_gen, tmp_path, capsys) -> None:
     [(None, ".env.example is missing"), ("A=1\n", "no SECRET_KEY= line")],
 )
 def test_main_fails_with_one_line_and_writes_nothing(
-    post_gen, tmp_path, capsys, example, reason
+    post_gen, default_answers, tmp_path, capsys, example, reason
 ) -> None:
-    project = _project(tmp_path, "p", example)
-    assert post_gen.main(project) == 1
+    answers = _answers(default_answers)
+    project = _pruned_project(post_gen, tmp_path, answers)
+    (project / ".env.example").unlink()
+    if example is not None:
+        (project / ".env.example").write_text(example, encoding="utf-8")
+    assert post_gen.main(answers, project) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1
@@ -152,10 +193,381 @@ def test_main_fails_with_one_line_and_writes_nothing(
     assert not (project / ".env").exists()
 
 
-def test_hook_is_plain_python_with_no_template_expressions() -> None:
+# Pruning: one table, applied in order; a row that applies must find its path.
+
+
+def _row_paths(post_gen) -> list[str]:
+    paths = []
+    for row in post_gen.PRUNING:
+        paths.append(row.path)
+        if row.replaced_by is not None:
+            paths.append(row.replaced_by)
+    return paths
+
+
+def test_pruning_paths_are_plain_relative_paths(post_gen, tmp_path) -> None:
+    for path in _row_paths(post_gen):
+        resolved = post_gen.resolve(tmp_path, path, "pkg")
+        assert resolved.is_relative_to(tmp_path), path
+        assert "\\" not in path
+        assert not path.endswith("/")
+
+
+@pytest.mark.parametrize(
+    "path", ["/etc/passwd", "../outside", "a/../../b", "{other}/x"]
+)
+def test_pruning_refuses_paths_outside_the_project(post_gen, tmp_path, path) -> None:
+    with pytest.raises(post_gen.HookError, match="not a plain relative path"):
+        post_gen.resolve(tmp_path, path, "pkg")
+
+
+def test_every_pruning_path_exists_in_the_template(post_gen) -> None:
+    package_dir = "{{cookiecutter.package_name}}"
+    missing = [
+        path
+        for path in _row_paths(post_gen)
+        if not (TEMPLATE_DIR / path.replace("{package}", package_dir)).exists()
+    ]
+    assert missing == [], "the pruning table names paths the template lacks"
+
+
+def _tree(project: Path) -> list[str]:
+    return sorted(
+        str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()
+    )
+
+
+def test_prune_removes_files_and_directories_whose_condition_holds(
+    post_gen, tmp_path
+) -> None:
+    project = tmp_path / "p"
+    (project / "pkg" / "web").mkdir(parents=True)
+    (project / "pkg" / "web" / "views.py").write_text("", encoding="utf-8")
+    (project / "pkg" / "kept.py").write_text("", encoding="utf-8")
+    (project / "worker.py").write_text("", encoding="utf-8")
+    table = (
+        post_gen.remove("{package}/web", lambda a: a["web"] is False),
+        post_gen.remove("worker.py", lambda a: not a["celery"]),
+        post_gen.remove("{package}/kept.py", lambda a: a["celery"]),
+    )
+
+    post_gen.prune(
+        project, {"package_name": "pkg", "web": False, "celery": False}, table
+    )
+
+    assert _tree(project) == ["pkg/kept.py"]
+
+
+def test_prune_moves_a_replacement_over_its_target(post_gen, tmp_path) -> None:
+    project = tmp_path / "p"
+    (project / "css").mkdir(parents=True)
+    (project / "css" / "app.css").write_text("plain", encoding="utf-8")
+    (project / "css" / "app.built.css").write_text("built", encoding="utf-8")
+    table = (
+        post_gen.replace("css/app.css", by="css/app.built.css", when=lambda a: True),
+    )
+
+    post_gen.prune(project, {"package_name": "pkg"}, table)
+
+    assert _tree(project) == ["css/app.css"]
+    assert (project / "css" / "app.css").read_text(encoding="utf-8") == "built"
+
+
+def test_prune_skips_rows_whose_condition_does_not_hold(post_gen, tmp_path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    table = (post_gen.remove("never-there.py", lambda a: False),)
+    post_gen.prune(project, {"package_name": "pkg"}, table)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ("remove", "tests/test_typo.py", None),
+        ("replace", "css/app.css", "css/missing.css"),
+        ("replace", "css/missing.css", "css/app.css"),
+    ],
+)
+def test_prune_fails_when_a_row_that_applies_finds_nothing(
+    post_gen, tmp_path, row
+) -> None:
+    kind, path, by = row
+    project = tmp_path / "p"
+    (project / "css").mkdir(parents=True)
+    (project / "css" / "app.css").write_text("", encoding="utf-8")
+    table = (
+        post_gen.remove(path, lambda a: True)
+        if kind == "remove"
+        else post_gen.replace(path, by=by, when=lambda a: True),
+    )
+    with pytest.raises(post_gen.HookError, match="is missing, so it cannot be"):
+        post_gen.prune(project, {"package_name": "pkg"}, table)
+
+
+def test_prune_names_a_row_that_reads_an_unknown_answer(post_gen, tmp_path) -> None:
+    table = (post_gen.remove("x.py", lambda a: a["interfce"] == "api-only"),)
+    with pytest.raises(post_gen.HookError, match=r"'x.py' reads an answer.*interfce"):
+        post_gen.prune(tmp_path, {"package_name": "pkg"}, table)
+
+
+def test_pruning_rows_only_read_offered_answers(post_gen, default_answers) -> None:
+    for row in post_gen.PRUNING:
+        post_gen.applies(row, default_answers)
+
+
+def test_api_only_keeps_no_html_side(post_gen, default_answers, tmp_path) -> None:
+    answers = _answers(default_answers, interface="api-only")
+    project = _pruned_project(post_gen, tmp_path, answers)
+    post_gen.prune(project, answers)
+    package = project / str(answers["package_name"])
+    for gone in ("main", "templates", "static"):
+        assert not (package / gone).exists(), gone
+    assert not (project / "tests" / "main").exists()
+    assert (package / "api").is_dir()
+
+
+# The cruft record.
+
+
+def _fake_checkout(
+    root: Path, head: str, refs: dict[str, str], packed: str = ""
+) -> Path:
+    git_dir = root / ".git"
+    git_dir.mkdir(parents=True)
+    (git_dir / "HEAD").write_text(head + "\n", encoding="utf-8")
+    for name, commit in refs.items():
+        (git_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (git_dir / name).write_text(commit + "\n", encoding="utf-8")
+    if packed:
+        (git_dir / "packed-refs").write_text(packed, encoding="utf-8")
+    return root
+
+
+SHA_A = "a" * 40
+SHA_B = "b" * 40
+
+
+def test_head_commit_from_a_loose_branch_ref(post_gen, tmp_path) -> None:
+    checkout = _fake_checkout(
+        tmp_path, "ref: refs/heads/main", {"refs/heads/main": SHA_A}
+    )
+    assert post_gen.git_head_commit(checkout) == SHA_A
+
+
+def test_head_commit_from_packed_refs(post_gen, tmp_path) -> None:
+    packed = (
+        "# pack-refs with: peeled fully-peeled sorted\n"
+        f"{SHA_B} refs/heads/other\n{SHA_A} refs/heads/main\n^{SHA_B}\n"
+    )
+    checkout = _fake_checkout(tmp_path, "ref: refs/heads/main", {}, packed)
+    assert post_gen.git_head_commit(checkout) == SHA_A
+
+
+def test_loose_ref_wins_over_packed_refs(post_gen, tmp_path) -> None:
+    checkout = _fake_checkout(
+        tmp_path,
+        "ref: refs/heads/main",
+        {"refs/heads/main": SHA_B},
+        f"{SHA_A} refs/heads/main\n",
+    )
+    assert post_gen.git_head_commit(checkout) == SHA_B
+
+
+def test_head_commit_of_a_detached_head(post_gen, tmp_path) -> None:
+    assert post_gen.git_head_commit(_fake_checkout(tmp_path, SHA_A, {})) == SHA_A
+
+
+def test_head_commit_of_a_worktree(post_gen, tmp_path) -> None:
+    main = _fake_checkout(tmp_path / "main", "ref: refs/heads/main", {})
+    (main / ".git" / "packed-refs").write_text(
+        f"{SHA_B} refs/heads/feature\n", encoding="utf-8"
+    )
+    worktree_git = main / ".git" / "worktrees" / "feature"
+    worktree_git.mkdir(parents=True)
+    (worktree_git / "HEAD").write_text("ref: refs/heads/feature\n", encoding="utf-8")
+    (worktree_git / "commondir").write_text("../..\n", encoding="utf-8")
+    worktree = tmp_path / "feature"
+    worktree.mkdir()
+    (worktree / ".git").write_text(f"gitdir: {worktree_git}\n", encoding="utf-8")
+    assert post_gen.git_head_commit(worktree) == SHA_B
+
+
+@pytest.mark.parametrize(
+    ("head", "refs"),
+    [
+        ("ref: refs/heads/unborn", {}),
+        ("ref: refs/heads/main", {"refs/heads/main": "not-a-sha"}),
+        ("garbage", {}),
+    ],
+)
+def test_head_commit_is_none_when_it_cannot_be_read(
+    post_gen, tmp_path, head, refs
+) -> None:
+    assert post_gen.git_head_commit(_fake_checkout(tmp_path, head, refs)) is None
+
+
+def test_head_commit_is_none_outside_git(post_gen, tmp_path) -> None:
+    assert post_gen.git_head_commit(tmp_path) is None
+
+
+def test_head_commit_of_this_repository_matches_git(post_gen) -> None:
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    assert post_gen.git_head_commit(ROOT) == head
+
+
+def test_cruft_record_of_a_remote_template(post_gen, default_answers) -> None:
+    answers = _answers(default_answers, _checkout="v1.2")
+    record = post_gen.cruft_record(answers)
+    assert record == {
+        "template": "https://example.com/template.git",
+        "commit": None,
+        "checkout": "v1.2",
+        "context": {
+            "cookiecutter": {
+                **default_answers,
+                "_template": "https://example.com/template.git",
+                "_commit": None,
+            }
+        },
+        "directory": None,
+        "skip": [".env"],
+    }
+    assert list(record["context"]["cookiecutter"])[-2:] == ["_template", "_commit"]
+
+
+def test_cruft_record_of_a_cloned_template(post_gen, default_answers, tmp_path) -> None:
+    clone = _fake_checkout(tmp_path / "clone", SHA_A, {})
+    (clone / "cookiecutter.json").write_text("{}", encoding="utf-8")
+    answers = _answers(default_answers, _repo_dir=str(clone))
+    record = post_gen.cruft_record(answers)
+    assert record["template"] == "https://example.com/template.git"
+    assert record["commit"] == SHA_A
+
+
+ORIGIN_URL = "https://github.com/owner/template.git"
+ORIGIN_CONFIG = """\
+[core]
+\trepositoryformatversion = 0
+[remote "upstream"]
+\turl = https://example.com/not-this.git
+[remote "origin"]
+\turl = https://github.com/owner/template.git
+\tfetch = +refs/heads/*:refs/remotes/origin/*
+"""
+
+
+@pytest.mark.parametrize(
+    ("typed", "recorded"),
+    [
+        ("gh:owner/template", "https://github.com/owner/template.git"),
+        ("mine:template", "https://github.com/owner/template.git"),
+        ("git+https://github.com/owner/template.git", ORIGIN_URL),
+        ("https://github.com/owner/template.git", ORIGIN_URL),
+    ],
+)
+def test_cruft_record_names_the_url_the_template_was_cloned_from(
+    post_gen, default_answers, tmp_path, typed, recorded
+) -> None:
+    # cruft clones the recorded template itself and knows no abbreviations.
+    clone = _fake_checkout(tmp_path / "clone", SHA_A, {})
+    (clone / ".git" / "config").write_text(ORIGIN_CONFIG, encoding="utf-8")
+    (clone / "cookiecutter.json").write_text("{}", encoding="utf-8")
+    answers = _answers(default_answers, _template=typed, _repo_dir=str(clone))
+    assert post_gen.cruft_record(answers)["template"] == recorded
+
+
+def test_an_abbreviation_stays_when_the_clone_has_no_origin(
+    post_gen, default_answers, tmp_path
+) -> None:
+    clone = _fake_checkout(tmp_path / "clone", SHA_A, {})
+    (clone / "cookiecutter.json").write_text("{}", encoding="utf-8")
+    answers = _answers(default_answers, _template="gh:o/t", _repo_dir=str(clone))
+    assert post_gen.cruft_record(answers)["template"] == "gh:o/t"
+
+
+def test_relative_template_path_is_found_from_the_shell_directory(
+    post_gen, tmp_path, monkeypatch
+) -> None:
+    template = tmp_path / "template"
+    template.mkdir()
+    (template / "cookiecutter.json").write_text("{}", encoding="utf-8")
+    # Without /proc (macOS), the shell's PWD is what is left.
+    monkeypatch.setattr(post_gen.os, "readlink", _no_proc)
+    monkeypatch.setenv("PWD", str(tmp_path))
+    assert post_gen.template_directory("template") == template
+    monkeypatch.setenv("PWD", str(tmp_path / "elsewhere"))
+    assert post_gen.template_directory("template") is None
+    monkeypatch.delenv("PWD")
+    assert post_gen.template_directory("template") is None
+
+
+def _no_proc(path: str) -> str:
+    raise FileNotFoundError(path)
+
+
+def test_cruft_file_is_left_to_cruft_when_cruft_runs_the_template(
+    post_gen, default_answers, tmp_path
+) -> None:
+    answers = {**default_answers, "_template": "x", "_commit": SHA_A}
+    assert post_gen.write_cruft_file(tmp_path, answers) is None
+    assert not (tmp_path / ".cruft.json").exists()
+
+
+def test_cruft_file_holds_hostile_answers_verbatim(
+    post_gen, default_answers, tmp_path
+) -> None:
+    answers = _answers(default_answers, **HOSTILE_TEXT)
+    path = post_gen.write_cruft_file(tmp_path, answers)
+    recorded = json.loads(path.read_text(encoding="utf-8"))["context"]["cookiecutter"]
+    assert {k: recorded[k] for k in HOSTILE_TEXT} == HOSTILE_TEXT
+
+
+# The hook as cookiecutter runs it: rendered by Jinja, then executed.
+
+HOSTILE_TEXT = {
+    "project_name": "'); import os; os.system('touch PWNED') #",
+    "description": (
+        "''' \"\"\" \\ \\' \\\" </script> & {{ 7*7 }} {% raw %} é 日本 🚀 שלום"
+    ),
+    "author_name": "\\",
+}
+
+
+def test_hook_source_has_exactly_one_template_expression() -> None:
     source = HOOK_PATH.read_text(encoding="utf-8")
-    for marker in ("{{", "{%", "{#"):
-        assert marker not in source
+    assert source.count("{{") == 1
+    assert "{%" not in source
+    assert "{#" not in source
+    assert "r'{{ cookiecutter | tojson }}'" in source
+
+
+def test_rendered_hook_prunes_and_records_hostile_answers(
+    post_gen, default_answers, tmp_path
+) -> None:
+    answers = _answers(default_answers, **HOSTILE_TEXT, interface="web-only")
+    project = _pruned_project(post_gen, tmp_path, answers)
+    hook = StrictEnvironment().from_string(HOOK_PATH.read_text(encoding="utf-8"))
+    script = tmp_path / "post_gen_project.py"
+    script.write_text(hook.render(cookiecutter=answers), encoding="utf-8")
+
+    ran = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "", "")
+    assert not (project / str(answers["package_name"]) / "api").exists()
+    recorded = json.loads((project / ".cruft.json").read_text(encoding="utf-8"))
+    assert (
+        recorded["context"]["cookiecutter"]["description"]
+        == HOSTILE_TEXT["description"]
+    )
+    assert list(tmp_path.rglob("PWNED")) == []
 
 
 def test_hook_imports_only_the_standard_library() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cookiecutter.environment import StrictEnvironment
+from cookiecutter.prompt import YesNoPrompt
 from packaging.version import InvalidVersion, Version
 
 from conftest import (
@@ -31,7 +32,12 @@ GOOD = {
     ],
     "project_slug": ["a", "order-tracker", "api2", "a1-b2-c3", "x" * 64],
     "package_name": ["order_tracker", "a", "api2", "my_flask_service", "x" * 64],
-    "description": ["A Flask and PostgreSQL web service.", "Tabs\u00a0aside: ok"],
+    "description": [
+        "A Flask and PostgreSQL web service.",
+        "Tabs\u00a0aside: ok",
+        "שלום עולם — مرحبا بالعالم",  # right-to-left letters are text
+        "Emoji with joiners: 👩\u200d💻 🏳️\u200d🌈",
+    ],
     "author_name": ["Ada Lovelace", "Zoë O'Connor-Łukasiewicz", "The Team"],
     "author_email": [
         "you@example.com",
@@ -41,6 +47,14 @@ GOOD = {
     ],
     "version": ["0.1.0", "1", "1.0a1", "2.0b3", "1.0rc2", "1.0.post1", "1.1.dev0"],
     "python_version": ["3.13", "3.12", "3.11"],
+    "open_source_license": ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"],
+    "interface": ["web-and-api", "api-only", "web-only"],
+    "frontend": ["tailwind", "plain-css"],
+    "database_provider": ["postgres", "neon"],
+    "use_caching": [False, True],
+    "use_rate_limiting": [False, True],
+    "use_celery": [False, True],
+    "observability": ["none", "sentry", "opentelemetry"],
 }
 
 BAD = {
@@ -67,7 +81,16 @@ BAD = {
         "json",
         "x" * 65,
     ],
-    "description": ["", "line one\nline two", "carriage\rreturn", "\u2028", "x" * 201],
+    "description": [
+        "",
+        "line one\nline two",
+        "carriage\rreturn",
+        "\u2028",
+        "x" * 201,
+        "x" * 10_000,
+        "evil \u202egnp.exe",  # right-to-left override ("Trojan Source")
+        "isolate \u2067x\u2069",
+    ],
     "author_name": ["", "esc\x1b[31m", "x" * 201],
     "author_email": [
         "",
@@ -83,6 +106,15 @@ BAD = {
     ],
     "version": ["", "v1.0", "1.0-alpha", "01.0", "1.0+local", "1.0.0.", "latest"],
     "python_version": ["3.10", "2.7", "3.14", "", 3.12],
+    "open_source_license": ["GPL-3.0", "mit", "", None],
+    "interface": ["api", "web", "Web-Only", "", ["api-only"]],
+    "frontend": ["bootstrap", "", "Tailwind"],
+    "database_provider": ["mysql", "sqlite", "Neon", ""],
+    # cookiecutter converts yes/no, y/n, true/false, 1/0, on/off to a bool first.
+    "use_caching": ["yes", "true", 1, 0, None, ""],
+    "use_rate_limiting": ["no", "false", 1],
+    "use_celery": ["y", 0],
+    "observability": ["datadog", "", "Sentry"],
 }
 
 # The names the README promises are refused, whatever else is on the list.
@@ -119,9 +151,22 @@ def test_every_prompt_has_a_rule(pre_gen) -> None:
     assert list(pre_gen.RULES) == answered
 
 
-def test_python_versions_match_the_offered_choices(pre_gen) -> None:
+def test_choice_rules_offer_exactly_what_cookiecutter_json_offers(pre_gen) -> None:
     prompts = json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))
+    for field, offered in prompts.items():
+        check = pre_gen.RULES[field].check if not field.startswith("_") else None
+        if isinstance(offered, list):
+            assert isinstance(check, pre_gen.OneOf), field
+            assert list(check.choices) == offered, field
+            assert pre_gen.RULES[field].example == offered[0], field
+        elif isinstance(offered, bool):
+            assert check is pre_gen.check_bool, field
     assert list(pre_gen.SUPPORTED_PYTHON_VERSIONS) == prompts["python_version"]
+
+
+def test_every_good_value_list_covers_every_prompt(pre_gen) -> None:
+    assert set(GOOD) == set(pre_gen.RULES)
+    assert set(BAD) == set(pre_gen.RULES)
 
 
 def test_default_answers_are_accepted(pre_gen, default_answers) -> None:
@@ -131,7 +176,11 @@ def test_default_answers_are_accepted(pre_gen, default_answers) -> None:
 @pytest.mark.parametrize("field", list(GOOD))
 def test_each_rule_example_is_itself_accepted(pre_gen, field) -> None:
     rule = pre_gen.RULES[field]
-    assert rule.check(rule.example) is None
+    example = rule.example
+    if rule.check is pre_gen.check_bool:
+        # Shown to a person, who types a word that cookiecutter makes a bool.
+        example = YesNoPrompt().process_response(example)
+    assert rule.check(example) is None
 
 
 @pytest.mark.parametrize(("field", "value"), _pairs(GOOD))
@@ -247,13 +296,20 @@ def test_first_bad_answer_in_prompt_order_is_reported(pre_gen, default_answers) 
 def test_a_new_choice_option_is_one_rule_entry(pre_gen, default_answers) -> None:
     rules = {
         **pre_gen.RULES,
-        "interface": pre_gen.Rule(
-            pre_gen.one_of("api", "html"), "choose api or html", "api"
+        "deployment": pre_gen.Rule(
+            pre_gen.one_of("fly", "render"), "choose fly or render", "fly"
         ),
     }
-    pre_gen.validate({**default_answers, "interface": "html"}, rules=rules)
-    with pytest.raises(pre_gen.InvalidAnswer, match=r"^error: interface: 'cli' "):
-        pre_gen.validate({**default_answers, "interface": "cli"}, rules=rules)
+    pre_gen.validate({**default_answers, "deployment": "render"}, rules=rules)
+    with pytest.raises(pre_gen.InvalidAnswer, match=r"^error: deployment: 'k8s' "):
+        pre_gen.validate({**default_answers, "deployment": "k8s"}, rules=rules)
+
+
+def test_a_new_yes_no_option_is_one_rule_entry(pre_gen, default_answers) -> None:
+    rules = {**pre_gen.RULES, "use_search": pre_gen.YES_OR_NO}
+    pre_gen.validate({**default_answers, "use_search": True}, rules=rules)
+    with pytest.raises(pre_gen.InvalidAnswer, match=r"^error: use_search: 'yes' "):
+        pre_gen.validate({**default_answers, "use_search": "yes"}, rules=rules)
 
 
 def test_a_refused_combination_is_one_entry(pre_gen, default_answers) -> None:
@@ -300,8 +356,16 @@ HOSTILE_ANSWERS = {
     "description": "''' \"\"\" \\ \\' \\\" </script> & {{ 7*7 }} {% raw %} é 日本",
     "author_name": "\\",
     "author_email": "o'brien@example.com",
+    "open_source_license": "MIT",
     "version": "0.1.0",
     "python_version": "3.13",
+    "interface": "web-and-api",
+    "frontend": "tailwind",
+    "database_provider": "postgres",
+    "use_caching": True,
+    "use_rate_limiting": False,
+    "use_celery": False,
+    "observability": "none",
 }
 
 

@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises:
-Create Date: {% now 'utc', '%Y-%m-%d %H:%M:%S' %}
 """
 
 import sqlalchemy as sa

