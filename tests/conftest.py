@@ -143,6 +143,17 @@ def run(
     )
 
 
+def run_hook_script(script: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a rendered hook as cookiecutter does: in its own process, in the project."""
+    return subprocess.run(
+        [sys.executable, str(script)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 # What every bake must be free of.
 
 JINJA_MARKERS = ("{{", "{%", "{#")

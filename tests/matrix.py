@@ -81,22 +81,7 @@ OPTIONS: dict[str, tuple[Any, ...]] = {
     if offered != "text"
 }
 
-# Every two of these meet in a file (see the module docstring).
-INTERACTING: tuple[str, ...] = (
-    "database_provider",
-    "interface",
-    "frontend",
-    "use_caching",
-    "use_rate_limiting",
-    "use_celery",
-    "observability",
-    "open_source_license",
-    "python_version",
-)
-INTERACTING_PAIRS: frozenset[frozenset[str]] = frozenset(
-    frozenset(pair) for pair in combinations(INTERACTING, 2)
-)
-
+# The matrix's columns, in the order each row gives its values.
 _COLUMNS = (
     "database_provider",
     "interface",
@@ -108,6 +93,12 @@ _COLUMNS = (
     "open_source_license",
     "python_version",
 )
+# Every two of these meet in a file (see the module docstring): today, all of them.
+INTERACTING: tuple[str, ...] = _COLUMNS
+INTERACTING_PAIRS: frozenset[frozenset[str]] = frozenset(
+    frozenset(pair) for pair in combinations(INTERACTING, 2)
+)
+
 on, off = True, False
 
 # fmt: off

@@ -19,6 +19,7 @@ from conftest import (
     ROOT,
     TEMPLATE_DIR,
     imported_modules,
+    run_hook_script,
 )
 
 HOOK_PATH = HOOKS_DIR / "post_gen_project.py"
@@ -552,13 +553,7 @@ def test_rendered_hook_prunes_and_records_hostile_answers(
     script = tmp_path / "post_gen_project.py"
     script.write_text(hook.render(cookiecutter=answers), encoding="utf-8")
 
-    ran = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    ran = run_hook_script(script, cwd=project)
 
     assert (ran.returncode, ran.stdout, ran.stderr) == (0, "", "")
     assert not (project / str(answers["package_name"]) / "api").exists()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from conftest import (
     NETWORK_AND_PROCESS_MODULES,
     ROOT,
     imported_modules,
+    run_hook_script,
 )
 
 HOOK_PATH = HOOKS_DIR / "pre_gen_project.py"
@@ -397,13 +397,7 @@ def test_rendered_hook_carries_hostile_answers_verbatim() -> None:
 def test_rendered_hook_runs_and_executes_nothing_from_answers(tmp_path: Path) -> None:
     script = tmp_path / "pre_gen_project.py"
     script.write_text(_render_hook(HOSTILE_ANSWERS), encoding="utf-8")
-    ran = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    ran = run_hook_script(script, cwd=tmp_path)
     assert (ran.returncode, ran.stdout, ran.stderr) == (0, "", "")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pre_gen_project.py"]
 

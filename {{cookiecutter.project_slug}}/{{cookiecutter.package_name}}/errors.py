@@ -50,28 +50,31 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     headers = {key: value for key, value in error.get_headers() if key.lower() != "content-type"}
 {%- if cookiecutter.interface == "web-and-api" %}
     if wants_json():
-        body: dict[str, Any] = {"error": error.name, "message": error.description}
-        details = getattr(error, "data", {}).get("messages")
-        if details:
-            body["details"] = details
-        response = jsonify(body)
-        response.headers.update(headers)
-        return response, code
-    page = render_template("errors/error.html", error=error)
-    return Response(page, headers=headers, mimetype="text/html"), code
+        return json_error(error, code, headers)
+    return html_error(error, code, headers)
 {%- elif json_errors %}
+    return json_error(error, code, headers)
+{%- else %}
+    return html_error(error, code, headers)
+{%- endif %}
+{% if json_errors %}
+
+def json_error(error: HTTPException, code: int, headers: dict[str, str]) -> tuple[Response, int]:
     body: dict[str, Any] = {"error": error.name, "message": error.description}
+    # Field-by-field reasons from request validation (flask-smorest puts them here).
     details = getattr(error, "data", {}).get("messages")
     if details:
         body["details"] = details
     response = jsonify(body)
     response.headers.update(headers)
     return response, code
-{%- else %}
+{% endif %}
+{%- if html_errors %}
+
+def html_error(error: HTTPException, code: int, headers: dict[str, str]) -> tuple[Response, int]:
     page = render_template("errors/error.html", error=error)
     return Response(page, headers=headers, mimetype="text/html"), code
-{%- endif %}
-
+{% endif %}
 
 def handle_database_unavailable(error: Exception) -> tuple[Response, int]:
     db.session.rollback()
