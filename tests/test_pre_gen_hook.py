@@ -55,6 +55,8 @@ GOOD = {
     "use_rate_limiting": [False, True],
     "use_celery": [False, True],
     "observability": ["none", "sentry", "opentelemetry"],
+    "use_docker": [True, False],
+    "ci_provider": ["github", "gitlab", "none"],
 }
 
 BAD = {
@@ -115,6 +117,8 @@ BAD = {
     "use_rate_limiting": ["no", "false", 1],
     "use_celery": ["y", 0],
     "observability": ["datadog", "", "Sentry"],
+    "use_docker": ["yes", 1, None],
+    "ci_provider": ["gitlab-ci", "GitHub", "", "circleci"],
 }
 
 # The names the README promises are refused, whatever else is on the list.
@@ -366,6 +370,8 @@ HOSTILE_ANSWERS = {
     "use_rate_limiting": False,
     "use_celery": False,
     "observability": "none",
+    "use_docker": True,
+    "ci_provider": "github",
 }
 
 

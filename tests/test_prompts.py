@@ -21,18 +21,18 @@ from conftest import ROOT, clean_env
 
 # (what the screen shows for one question, what the person types; "" is Enter).
 CONVERSATION = [
-    ("[1/16] Project name (e.g. Order Tracker) (My Flask Service):", "Order Tracker"),
-    ("[2/16] Directory name (lowercase, digits, hyphens) (order-tracker):", ""),
-    ("[3/16] Python package (lowercase, digits, underscores) (order_tracker):", ""),
+    ("[1/18] Project name (e.g. Order Tracker) (My Flask Service):", "Order Tracker"),
+    ("[2/18] Directory name (lowercase, digits, hyphens) (order-tracker):", ""),
+    ("[3/18] Python package (lowercase, digits, underscores) (order_tracker):", ""),
     (
-        "[4/16] Describe the service in one line "
+        "[4/18] Describe the service in one line "
         "(A Flask and PostgreSQL web service.):",
         "Tracks orders from checkout to delivery.",
     ),
-    ("[5/16] Your name, or your team's (Your Name):", "Ada Lovelace"),
-    ("[6/16] Contact email address (you@example.com):", ""),
+    ("[5/18] Your name, or your team's (Your Name):", "Ada Lovelace"),
+    ("[6/18] Contact email address (you@example.com):", ""),
     (
-        """[7/16] License for the code
+        """[7/18] License for the code
     1 - MIT: short and permissive
     2 - BSD 3-Clause: permissive, no endorsement using your name
     3 - Apache 2.0: permissive, with an explicit patent grant
@@ -40,9 +40,9 @@ CONVERSATION = [
     Choose from [1/2/3/4] (1):""",
         "3",
     ),
-    ("[8/16] First version number (PEP 440, e.g. 0.1.0) (0.1.0):", ""),
+    ("[8/18] First version number (PEP 440, e.g. 0.1.0) (0.1.0):", ""),
     (
-        """[9/16] Python version for CI and containers (installs on 3.11+ either way)
+        """[9/18] Python version for CI and containers (installs on 3.11+ either way)
     1 - 3.13
     2 - 3.12
     3 - 3.11
@@ -50,7 +50,7 @@ CONVERSATION = [
         "",
     ),
     (
-        """[10/16] What the service serves
+        """[10/18] What the service serves
     1 - HTML pages and a JSON API
     2 - A JSON API only: no HTML pages, no forms
     3 - HTML pages only: no JSON API
@@ -58,36 +58,48 @@ CONVERSATION = [
         "2",
     ),
     (
-        """[11/16] How the HTML pages are styled (ignored for an API-only service)
+        """[11/18] How the HTML pages are styled (ignored for an API-only service)
     1 - Tailwind CSS (stylesheet prebuilt; rebuilding needs no Node)
     2 - One hand-written CSS file
     Choose from [1/2] (1):""",
         "",
     ),
     (
-        """[12/16] Where PostgreSQL runs in production
+        """[12/18] Where PostgreSQL runs in production
     1 - Any PostgreSQL server
     2 - Neon serverless PostgreSQL (pooled, survives cold starts)
     Choose from [1/2] (1):""",
         "",
     ),
     (
-        "[13/16] Cache the users list (Flask-Caching; Redis in production)? [y/n] (n):",
+        "[13/18] Cache the users list (Flask-Caching; Redis in production)? [y/n] (n):",
         "y",
     ),
     (
-        "[14/16] Rate-limit writes with Flask-Limiter (Redis in production)? "
+        "[14/18] Rate-limit writes with Flask-Limiter (Redis in production)? "
         "[y/n] (n):",
         "",
     ),
-    ("[15/16] Run background jobs with Celery (Redis as the broker)? [y/n] (n):", ""),
+    ("[15/18] Run background jobs with Celery (Redis as the broker)? [y/n] (n):", ""),
     (
-        """[16/16] Error reporting and tracing, beyond the request logs
+        """[16/18] Error reporting and tracing, beyond the request logs
     1 - Nothing more
     2 - Sentry error reporting
     3 - OpenTelemetry traces
     Choose from [1/2/3] (1):""",
         "",
+    ),
+    (
+        "[17/18] Add a Dockerfile and a Docker Compose dev stack? [y/n] (y):",
+        "n",
+    ),
+    (
+        """[18/18] Where CI runs lint, migrations and tests
+    1 - GitHub Actions
+    2 - GitLab CI/CD
+    3 - Nowhere yet: no pipeline file
+    Choose from [1/2/3] (1):""",
+        "2",
     ),
 ]
 
@@ -163,6 +175,10 @@ def test_answers_typed_at_the_prompts_shape_the_bake(conversation) -> None:
     assert (project / "tests" / "test_caching.py").is_file()
     assert not (project / "tests" / "test_rate_limits.py").exists()
     assert not (project / "worker.py").exists()
+    assert not (project / "Dockerfile").exists()
+    assert not (project / "compose.yaml").exists()
+    assert (project / ".gitlab-ci.yml").is_file()
+    assert not (project / ".github").exists()
     assert "Apache License" in (project / "LICENSE").read_text(encoding="utf-8")
     answers = json.loads((project / ".cruft.json").read_text(encoding="utf-8"))
     recorded = answers["context"]["cookiecutter"]
@@ -172,3 +188,5 @@ def test_answers_typed_at_the_prompts_shape_the_bake(conversation) -> None:
     assert recorded["open_source_license"] == "Apache-2.0"
     assert recorded["use_caching"] is True
     assert recorded["use_rate_limiting"] is False
+    assert recorded["use_docker"] is False
+    assert recorded["ci_provider"] == "gitlab"
