@@ -23,15 +23,13 @@ file differs from a fresh build.
 from __future__ import annotations
 
 import importlib.metadata
-import json
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from cookiecutter.exceptions import CookiecutterException
-from cookiecutter.main import cookiecutter
+from isolated_bake import BakeError, bake
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
@@ -116,23 +114,10 @@ def build_css(package: Path, output: Path) -> None:
 
 def bake_default_project(output_dir: Path) -> Path:
     """Bake the default answers into output_dir, isolated from the user's config."""
-    config = output_dir / "cookiecutter-config.yaml"
-    # JSON strings are valid YAML scalars, so any temporary path is quoted safely.
-    config.write_text(
-        f"cookiecutters_dir: {json.dumps(str(output_dir / 'cookiecutters'))}\n"
-        f"replay_dir: {json.dumps(str(output_dir / 'replay'))}\n",
-        encoding="utf-8",
-    )
     try:
-        baked = cookiecutter(
-            str(ROOT),
-            no_input=True,
-            output_dir=str(output_dir / "bake"),
-            config_file=str(config),
-        )
-    except CookiecutterException as failure:
-        raise BuildError(f"the default bake failed: {failure}") from None
-    return Path(baked)
+        return bake(output_dir)
+    except BakeError as failure:
+        raise BuildError(str(failure)) from None
 
 
 def fresh_build() -> bytes:

@@ -53,8 +53,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from cookiecutter.exceptions import CookiecutterException
-from cookiecutter.main import cookiecutter
+import isolated_bake
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
@@ -126,30 +125,13 @@ def post_gen_hook() -> ModuleType:
 
 
 def bake(answers: Mapping[str, Any], output_dir: Path) -> Path:
-    """Bake ``answers`` (defaults for the rest) into output_dir, isolated from
-    the user's cookiecutter configuration."""
-    output_dir.mkdir(parents=True)
-    config = output_dir / "cookiecutter-config.yaml"
-    # JSON strings are valid YAML scalars, so any temporary path is quoted safely.
-    config.write_text(
-        f"cookiecutters_dir: {json.dumps(str(output_dir / 'cookiecutters'))}\n"
-        f"replay_dir: {json.dumps(str(output_dir / 'replay'))}\n",
-        encoding="utf-8",
-    )
+    """Bake ``answers`` (defaults for the rest), apart from the user's setup."""
     try:
-        baked = cookiecutter(
-            str(ROOT),
-            no_input=True,
-            extra_context=dict(answers),
-            output_dir=str(output_dir),
-            # Only pyproject.toml is read, and the post-generation hook would
-            # prune it with the very locks this script is making.
-            accept_hooks=False,
-            config_file=str(config),
-        )
-    except CookiecutterException as failure:
-        raise LockError(f"the bake of {dict(answers)} failed: {failure}") from None
-    return Path(baked)
+        # Only pyproject.toml is read, and the post-generation hook would prune it with
+        # the very locks this script is making.
+        return isolated_bake.bake(output_dir, answers, accept_hooks=False)
+    except isolated_bake.BakeError as failure:
+        raise LockError(str(failure)) from None
 
 
 def union_requirements(work: Path) -> tuple[list[str], list[str]]:
