@@ -7,10 +7,8 @@ from a default bake, so a baked project runs without building anything.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
-import sys
 import tomllib
 from pathlib import Path
 from types import ModuleType
@@ -19,7 +17,6 @@ import pytest
 
 from conftest import ROOT
 
-BUILD_SCRIPT = ROOT / "scripts" / "build_tailwind.py"
 REBUILD = "run `.venv/bin/python scripts/build_tailwind.py` and commit the result"
 
 # A class attribute's value, and the Jinja expressions inside one.
@@ -32,14 +29,10 @@ JINJA_MARKERS = ("{{", "{%", "{#")
 
 @pytest.fixture(scope="module")
 def build_tailwind() -> ModuleType:
-    """scripts/build_tailwind.py, imported as a module."""
-    spec = importlib.util.spec_from_file_location("build_tailwind", BUILD_SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_tailwind"] = module
-    spec.loader.exec_module(module)
-    return module
+    """scripts/build_tailwind.py (scripts/ is on the tests' path: pyproject.toml)."""
+    import build_tailwind
+
+    return build_tailwind
 
 
 @pytest.fixture(scope="module")

@@ -55,14 +55,10 @@ ROOT_ENTRY = "service (pyproject.toml)"
 
 @pytest.fixture(scope="module")
 def lock_script() -> ModuleType:
-    """scripts/lock.py, imported as a module."""
-    spec = importlib.util.spec_from_file_location("lock", LOCK_SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lock"] = module
-    spec.loader.exec_module(module)
-    return module
+    """scripts/lock.py (scripts/ is on the tests' path: see pyproject.toml)."""
+    import lock
+
+    return lock
 
 
 # Pruning, on synthetic locks in uv's format.
