@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -151,6 +152,43 @@ def run_hook_script(script: Path, cwd: Path) -> subprocess.CompletedProcess[str]
         capture_output=True,
         text=True,
         check=False,
+    )
+
+
+def template_copy(tmp_path: Path) -> Path:
+    """The template's working tree, copied without its git history."""
+    template = tmp_path / "template"
+    shutil.copytree(
+        ROOT,
+        template,
+        ignore=shutil.ignore_patterns(".git", ".venv", "*_cache", "__pycache__"),
+    )
+    return template
+
+
+def private_cookiecutter_config(tmp_path: Path) -> Path:
+    """A cookiecutter config whose replay and clone dirs live under tmp_path."""
+    config = tmp_path / "cookiecutter-config.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "cookiecutters_dir": str(tmp_path / "cookiecutters"),
+                "replay_dir": str(tmp_path / "replay"),
+            }
+        ),
+        encoding="utf-8",
+    )
+    return config
+
+
+def answers_enter_once(hook: Path) -> bool:
+    """The hook's only Jinja is the one tojson expression that hands it the answers."""
+    source = hook.read_text(encoding="utf-8")
+    return (
+        source.count("{{") == 1
+        and "{%" not in source
+        and "{#" not in source
+        and "r'{{ cookiecutter | tojson }}'" in source
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -12,10 +11,18 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import yaml
 from cookiecutter.exceptions import FailedHookException
 
-from conftest import ROOT, TEMPLATE_DIR, clean_env, run, tail, unparsable_files
+from conftest import (
+    ROOT,
+    TEMPLATE_DIR,
+    clean_env,
+    private_cookiecutter_config,
+    run,
+    tail,
+    template_copy,
+    unparsable_files,
+)
 from matrix import MATRIX, REVIEWED_OPTION_SPACE
 
 # What every default bake guarantees.
@@ -156,7 +163,7 @@ def test_cruft_record_makes_a_relative_template_path_absolute(tmp_path) -> None:
 def test_cruft_record_has_no_commit_for_a_template_outside_git(
     cookies, tmp_path
 ) -> None:
-    template = _template_copy(tmp_path)
+    template = template_copy(tmp_path)
     result = cookies.bake(template=str(template))
     assert result.exit_code == 0, result.exception
     record = _cruft_record(result.project_path)
@@ -168,7 +175,7 @@ def test_cruft_record_has_no_commit_for_a_template_outside_git(
 def cruft_template(tmp_path_factory) -> Path:
     """This working tree committed to a throwaway git repository, so that cruft
     (which clones the template) sees the template as it is now."""
-    template = _template_copy(tmp_path_factory.mktemp("cruft"))
+    template = template_copy(tmp_path_factory.mktemp("cruft"))
     author = {
         f"GIT_{role}_{field}": value
         for role in ("AUTHOR", "COMMITTER")
@@ -313,19 +320,8 @@ def test_unoffered_python_version_is_refused_by_cookiecutter_first(
     assert _leftovers(tmp_path) == []
 
 
-def _template_copy(tmp_path: Path) -> Path:
-    """The template's working tree, copied without its git history."""
-    template = tmp_path / "template"
-    shutil.copytree(
-        ROOT,
-        template,
-        ignore=shutil.ignore_patterns(".git", ".venv", "*_cache", "__pycache__"),
-    )
-    return template
-
-
 def test_failed_pruning_leaves_nothing(cookies, tmp_path, capfd) -> None:
-    template = _template_copy(tmp_path)
+    template = template_copy(tmp_path)
     # A pruning row whose path is missing is an error, not a silent no-op.
     (template / TEMPLATE_DIR.name / "tests" / "test_caching.py").unlink()
 
@@ -344,7 +340,7 @@ def test_a_refused_combination_stops_the_bake_and_leaves_nothing(
     cookies, tmp_path, capfd
 ) -> None:
     """REFUSED_COMBINATIONS is empty; this proves an entry would work end to end."""
-    template = _template_copy(tmp_path)
+    template = template_copy(tmp_path)
     hook = template / "hooks" / "pre_gen_project.py"
     source = hook.read_text(encoding="utf-8")
     empty = "REFUSED_COMBINATIONS: tuple[Combination, ...] = ()"
@@ -381,7 +377,7 @@ def test_a_refused_combination_stops_the_bake_and_leaves_nothing(
 
 
 def test_failed_post_generation_hook_leaves_nothing(cookies, tmp_path, capfd) -> None:
-    template = _template_copy(tmp_path)
+    template = template_copy(tmp_path)
     example = template / TEMPLATE_DIR.name / ".env.example"
     kept = [
         line
@@ -408,16 +404,7 @@ def _cookiecutter_cli(
     **env: str,
 ) -> subprocess.CompletedProcess[str]:
     """Run the cookiecutter command with a private config, replay and cache."""
-    config = tmp_path / "cookiecutter-config.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "cookiecutters_dir": str(tmp_path / "cookiecutters"),
-                "replay_dir": str(tmp_path / "replay"),
-            }
-        ),
-        encoding="utf-8",
-    )
+    config = private_cookiecutter_config(tmp_path)
     return subprocess.run(
         [sys.executable, "-m", "cookiecutter", "--config-file", str(config), *args],
         input=answers,

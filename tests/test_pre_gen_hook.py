@@ -17,6 +17,7 @@ from conftest import (
     HOOKS_DIR,
     NETWORK_AND_PROCESS_MODULES,
     ROOT,
+    answers_enter_once,
     imported_modules,
     run_hook_script,
 )
@@ -381,11 +382,7 @@ def _render_hook(answers: dict[str, object]) -> str:
 
 
 def test_hook_source_has_exactly_one_template_expression() -> None:
-    source = HOOK_PATH.read_text(encoding="utf-8")
-    assert source.count("{{") == 1
-    assert "{%" not in source
-    assert "{#" not in source
-    assert "r'{{ cookiecutter | tojson }}'" in source
+    assert answers_enter_once(HOOK_PATH)
 
 
 def test_rendered_hook_carries_hostile_answers_verbatim() -> None:

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pexpect
 import pytest
-import yaml
 
-from conftest import ROOT, clean_env
+from conftest import ROOT, clean_env, private_cookiecutter_config
 
 # (what the screen shows for one question, what the person types; "" is Enter).
 CONVERSATION = [
@@ -118,16 +117,7 @@ def _screen(text: str) -> str:
 def conversation(tmp_path_factory) -> tuple[list[str], Path, pexpect.spawn]:
     """Answer every question as a person would; what was shown, and the bake."""
     tmp_path = tmp_path_factory.mktemp("prompts")
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "cookiecutters_dir": str(tmp_path / "cookiecutters"),
-                "replay_dir": str(tmp_path / "replay"),
-            }
-        ),
-        encoding="utf-8",
-    )
+    config = private_cookiecutter_config(tmp_path)
     out = tmp_path / "out"
     env = clean_env({"TERM": "dumb", "NO_COLOR": "1"})
     env.pop("COLUMNS", None)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TEMPLATE_DIR, run, tail
+from conftest import TEMPLATE_DIR, run, tail, template_copy
 
 pytestmark = pytest.mark.slow
 
@@ -46,12 +45,7 @@ def cruft(*args: str, cwd: Path):
 @pytest.fixture
 def template(tmp_path: Path) -> Path:
     """This working tree, committed to a git repository of its own (commit A)."""
-    template = tmp_path / "template"
-    shutil.copytree(
-        ROOT,
-        template,
-        ignore=shutil.ignore_patterns(".git", ".venv", "*_cache", "__pycache__"),
-    )
+    template = template_copy(tmp_path)
     git("init", "-q", "-b", "main", cwd=template)
     git("add", "-A", cwd=template)
     git("commit", "-q", "-m", "The template as tested", cwd=template)
