@@ -24,6 +24,7 @@ import time
 {%- endif %}
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 {%- if uses_redis %}
@@ -37,6 +38,9 @@ from flask_migrate import upgrade
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres, PostgresNotFoundError
+
+if TYPE_CHECKING:
+    from .servers import Server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_DATABASE = "test"
@@ -134,6 +138,20 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def live_server(migrated_database: None, database_url: str) -> Iterator[Server]:
+    """The app under a real gunicorn (its own gunicorn.conf.py) against the test database.
+
+    Shared by the whole session; a test that writes also asks for `app`, which empties the
+    tables after it.
+    """
+    from .servers import start_gunicorn  # servers.py imports this module's settings
+
+    server = start_gunicorn(APP_ENV="testing", TEST_DATABASE_URL=database_url)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

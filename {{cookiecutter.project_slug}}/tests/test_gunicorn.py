@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import runpy
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import pytest
 
-from .conftest import ISOLATED_VARIABLES, PRODUCTION_KEY, PROJECT_ROOT
+from .conftest import PRODUCTION_KEY, PROJECT_ROOT
+from .servers import Server, free_port, run_until_exit, start_gunicorn
 
-STARTUP_SECONDS = 20
 PRODUCTION = {
     "APP_ENV": "production",
     "SECRET_KEY": PRODUCTION_KEY,
@@ -66,61 +59,6 @@ def test_production_logs_are_json():
     assert {handler["formatter"] for handler in handlers.values()} == {"json"}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def clean_environment(**settings: str) -> dict[str, str]:
-    environ = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
-    return {**environ, **settings}
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[str]
-
-    def get(self, path: str, headers: Mapping[str, str] | None = None) -> tuple[int, dict, str]:
-        url = self.url + path  # always http://127.0.0.1:<port>
-        request = urllib.request.Request(url, headers=dict(headers or {}))  # noqa: S310
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read().decode()
-
-    def stop(self) -> str:
-        self.process.terminate()
-        output, _ = self.process.communicate(timeout=30)
-        return output
-
-
-def start_gunicorn(**settings: str) -> Server:
-    port = free_port()
-    environ = clean_environment(
-        GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", GUNICORN_THREADS="2", **settings
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "wsgi:app"],
-        cwd=PROJECT_ROOT,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    server = Server(f"http://127.0.0.1:{port}", process)
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited early:\n{process.communicate()[0]}")
-        try:
-            server.get("/healthz")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    output = server.stop()
-    pytest.fail(f"gunicorn did not answer within {STARTUP_SECONDS}s:\n{output}")
-
-
 @pytest.fixture
 def testing_server(migrated_database: None, database_url: str) -> Iterator[Server]:
     server = start_gunicorn(APP_ENV="testing", TEST_DATABASE_URL=database_url)
@@ -129,18 +67,18 @@ def testing_server(migrated_database: None, database_url: str) -> Iterator[Serve
 
 
 def test_gunicorn_serves_the_app_and_logs_each_request_with_its_id(testing_server):
-    status, headers, body = testing_server.get("/readyz", {"X-Request-ID": "trace-42"})
-    assert status == 200
-    assert json.loads(body) == {"status": "ok"}
-    assert headers["X-Request-ID"] == "trace-42"
+    reply = testing_server.get("/readyz", {"X-Request-ID": "trace-42"})
+    assert reply.status == 200
+    assert reply.json() == {"status": "ok"}
+    assert reply.headers["X-Request-ID"] == "trace-42"
 {%- if cookiecutter.interface != "web-only" %}
-    status, _, body = testing_server.get("/api/users")
-    assert status == 200
-    assert json.loads(body)["total"] == 0
+    reply = testing_server.get("/api/users")
+    assert reply.status == 200
+    assert reply.json()["total"] == 0
 {%- else %}
-    status, _, body = testing_server.get("/users")
-    assert status == 200
-    assert "No users yet." in body
+    reply = testing_server.get("/users")
+    assert reply.status == 200
+    assert "No users yet." in reply.text
 {%- endif %}
     log = testing_server.stop()
     access_lines = [line for line in log.splitlines() if "GET /readyz" in line]
@@ -151,30 +89,17 @@ def test_gunicorn_serves_the_app_and_logs_each_request_with_its_id(testing_serve
 
 def test_production_gunicorn_writes_json_access_logs():
     server = start_gunicorn(**PRODUCTION)
-    status, headers, _ = server.get("/healthz")
+    reply = server.get("/healthz")
     log = server.stop()
-    assert status == 200
+    assert reply.status == 200
     entries = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     assert len(entries) == len(log.splitlines()), f"a log line is not JSON:\n{log}"
-    ours = [entry for entry in entries if entry["request_id"] == headers["X-Request-ID"]]
+    ours = [entry for entry in entries if entry["request_id"] == reply.headers["X-Request-ID"]]
     assert len(ours) == 1, log
     assert (ours[0]["logger"], ours[0]["path"], ours[0]["status"]) == (
         "gunicorn.access",
         "/healthz",
         "200",
-    )
-
-
-def run_until_exit(*command: str, **settings: str) -> subprocess.CompletedProcess[str]:
-    """Run `python -m <command>` in the project with `settings` and wait for it to exit."""
-    return subprocess.run(  # noqa: S603 - the project's own entry points
-        [sys.executable, "-m", *command],
-        cwd=PROJECT_ROOT,
-        env=clean_environment(**settings),
-        capture_output=True,
-        text=True,
-        timeout=STARTUP_SECONDS,
-        check=False,
     )
 
 
