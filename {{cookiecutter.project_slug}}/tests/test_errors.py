@@ -86,3 +86,19 @@ def test_database_outage_is_a_503_not_a_500(monkeypatch):
     assert page.mimetype == "text/html"
     assert page.headers["Retry-After"]
 {%- endif %}
+
+
+def test_a_connection_lost_after_the_response_is_ready_does_not_make_it_a_500(app):
+    @app.get("/test-connection-lost")
+    def connection_lost() -> str:
+        # The request's transaction is open when its server process dies (a restart, a
+        # failover): the rollback that ends the session then fails.
+        pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+        with db.engine.connect() as other:
+            other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return "done"
+
+    response = app.test_client().get("/test-connection-lost")
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "done")
+    with app.app_context():
+        assert db.session.scalar(sa.text("SELECT 1")) == 1

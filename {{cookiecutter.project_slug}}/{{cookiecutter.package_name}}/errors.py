@@ -14,7 +14,7 @@ from flask import Flask, Response, current_app, jsonify, request
 {%- else %}
 from flask import Flask, Response, current_app, render_template, request
 {%- endif %}
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -29,6 +29,27 @@ def init_app(app: Flask) -> None:
     # 503 with Retry-After rather than a 500.
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(PoolTimeoutError, handle_database_unavailable)
+    # Runs before Flask-SQLAlchemy's own teardown, which then has nothing left to close.
+    app.teardown_appcontext(remove_session)
+
+
+def reset_session() -> None:
+    """Roll the session back; if the database dropped its connection, throw that away instead."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session().invalidate()  # the scoped proxy does not offer invalidate()
+
+
+def remove_session(exception: BaseException | None) -> None:
+    """End the request's session without turning a finished response into a 500.
+
+    Closing a session rolls it back, and that rollback raises when the database went away
+    during the request (a restart, a failover): the response is ready by then, and whatever
+    it says (a 201 for a committed write, a 503) must reach the client.
+    """
+    reset_session()
+    db.session.remove()
 {% if cookiecutter.interface == "web-and-api" %}
 
 def wants_json() -> bool:
@@ -40,7 +61,7 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     if isinstance(error, InternalServerError):
         # The session may hold a failed transaction: whatever still runs in this request
         # (after_request hooks, the error page) must not inherit it.
-        db.session.rollback()
+        reset_session()
         current_app.logger.error(
             "unhandled exception on %s %s",
             request.method,
@@ -77,7 +98,7 @@ def html_error(error: HTTPException, code: int, headers: dict[str, str]) -> tupl
 {% endif %}
 
 def handle_database_unavailable(error: Exception) -> tuple[Response, int]:
-    db.session.rollback()
+    reset_session()
     current_app.logger.warning("database unavailable: %s", error.__class__.__name__)
     unavailable = ServiceUnavailable(
         "The database is not reachable right now. Please try again shortly.",

@@ -1,0 +1,301 @@
+{%- set uses_redis = cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery -%}
+{%- set has_api = cookiecutter.interface != "web-only" -%}
+"""Production gunicorn while PostgreSQL goes away and comes back, and while its pool runs dry.
+
+The database is a cluster this module starts and stops itself, never the suite's own, and the
+server runs with production settings behind a pretend TLS-terminating proxy.
+"""
+
+from __future__ import annotations
+{% if not has_api %}
+import re
+{%- endif %}
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+{%- if not has_api %}
+from urllib.parse import urlencode
+{%- endif %}
+
+import psycopg2
+import pytest
+{%- if cookiecutter.use_caching %}
+import redis
+{%- endif %}
+
+from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres, PostgresNotFoundError
+
+from ..conftest import PRODUCTION_KEY
+from ..servers import Reply, Server, free_port, run_until_exit, start_gunicorn
+
+pytestmark = pytest.mark.e2e
+
+DATABASE = "app"
+# What the service promises its load balancer and its clients while the database is away.
+READINESS_DEADLINE = 3
+REQUEST_DEADLINE = 5
+RECOVERY_DEADLINE = 10
+# The TLS-terminating proxy in front says the request came over HTTPS (PROXY_FIX_X_PROTO=1).
+BEHIND_PROXY = {"X-Forwarded-Proto": "https"}
+{%- if has_api %}
+LIST_PATH = "/api/users"
+{%- else %}
+LIST_PATH = "/users"
+{%- endif %}
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[LocalPostgres]:
+    """A cluster of this module's own on a free loopback port, stopped at the end."""
+    try:
+        cluster = LocalPostgres(
+            Path(tempfile.mkdtemp(prefix="outage-postgres-")),
+            port=free_port(),
+            listen_addresses="127.0.0.1",
+        )
+    except PostgresNotFoundError as error:
+        pytest.skip(f"these tests stop and start a PostgreSQL of their own: {error}")
+    try:
+        cluster.start()
+        cluster.create_database(DATABASE)
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+{%- if uses_redis %}
+def production_settings(postgres: LocalPostgres, redis_url: str) -> dict[str, str]:
+{%- else %}
+def production_settings(postgres: LocalPostgres) -> dict[str, str]:
+{%- endif %}
+    """A production deployment's environment, its schema migrated by the deploy command."""
+    settings = {
+        "APP_ENV": "production",
+        "SECRET_KEY": PRODUCTION_KEY,
+        "DATABASE_URL": postgres.url(DATABASE),
+        "TRUSTED_HOSTS": "127.0.0.1",
+        "PROXY_FIX_X_PROTO": "1",
+{%- if uses_redis %}
+        "REDIS_URL": redis_url,
+{%- endif %}
+{%- if cookiecutter.use_rate_limiting %}
+        # These tests write more than a client may in a minute; the limit has its own tests.
+        "RATE_LIMIT_WRITES": "10000 per minute",
+{%- endif %}
+{%- if cookiecutter.database_provider == "neon" %}
+        # A stopped server, not a sleeping Neon compute: fail at once. test_neon.py covers the
+        # cold-start retries, which would add up to 7.5 s to each refused request here.
+        "DB_CONNECT_ATTEMPTS": "1",
+{%- endif %}
+    }
+    migrated = run_until_exit("flask", "--app", "wsgi", "db", "upgrade", **settings)
+    assert migrated.returncode == 0, migrated.stderr
+    return settings
+
+
+def usernames(postgres: LocalPostgres) -> list[str]:
+    connection = psycopg2.connect(postgres.url(DATABASE))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT username FROM users ORDER BY id")
+            return [row[0] for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+def timed(request: Callable[[], Reply]) -> tuple[Reply, float]:
+    started = time.monotonic()
+    reply = request()
+    return reply, time.monotonic() - started
+
+
+{%- if has_api %}
+
+
+def user_creator(server: Server) -> Callable[[str], Reply]:
+    """Creates a user through the JSON API."""
+
+    def create(username: str) -> Reply:
+        return server.post_json(
+            "/api/users", {"username": username, "email": f"{username}@example.com"}
+        )
+
+    return create
+{%- else %}
+
+
+def user_creator(server: Server) -> Callable[[str], Reply]:
+    """Creates a user through the HTML form, as a browser would: session cookie, CSRF token.
+
+    The token is fetched now, while the database answers; it stays valid for the session.
+    """
+    page = server.get("/users")
+    assert page.status == 200, page.text
+    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert token, page.text
+
+    def create(username: str) -> Reply:
+        form = {
+            "csrf_token": token.group(1),
+            "username": username,
+            "email": f"{username}@example.com",
+        }
+        return server.request(
+            "POST",
+            "/users",
+            body=urlencode(form),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookie,
+                # Flask-WTF checks that an HTTPS form was posted from this site.
+                "Referer": f"https://{server.host}:{server.port}/users",
+            },
+        )
+
+    return create
+{%- endif %}
+
+
+def assert_unavailable(reply: Reply) -> None:
+    """A clean refusal: 503 with Retry-After, in the format the client speaks."""
+    assert reply.status == 503, (reply.status, reply.text)
+    assert reply.headers["Retry-After"]
+    assert "Traceback" not in reply.text
+{%- if has_api %}
+    assert reply.json()["error"] == "Service Unavailable"
+{%- else %}
+    assert reply.headers.get_content_type() == "text/html"
+{%- endif %}
+
+
+CREATED = {% if has_api %}201{% else %}303{% endif %}
+
+
+@pytest.fixture(scope="module")
+def server(production_settings: dict[str, str]) -> Iterator[Server]:
+    server = start_gunicorn(
+        default_headers=BEHIND_PROXY,
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="4",
+        **production_settings,
+    )
+    yield server
+    server.stop()
+
+
+def test_an_outage_is_a_fast_503_and_the_server_recovers_without_a_restart(postgres, server):
+    create = user_creator(server)
+    assert [create(f"before-{n}").status for n in range(3)] == [CREATED] * 3
+    # A write just emptied any cached page, so the reads below must reach the database.
+
+    postgres.stop()
+    try:
+        for _ in range(4):  # enough for both workers and their pooled connections
+            ready, seconds = timed(lambda: server.get("/readyz"))
+            assert ready.status == 503, ready.text
+            assert ready.json()["status"] == "unavailable"
+            assert seconds < READINESS_DEADLINE
+        for read in (lambda: server.get(LIST_PATH), lambda: create("during-outage")):
+            reply, seconds = timed(read)
+            assert_unavailable(reply)
+            assert seconds < REQUEST_DEADLINE
+        assert server.get("/healthz").status == 200
+    finally:
+        postgres.start()
+
+    deadline = time.monotonic() + RECOVERY_DEADLINE
+    while server.get("/readyz").status != 200 or server.get(LIST_PATH).status != 200:
+        assert time.monotonic() < deadline, "not recovered within the deadline"
+        time.sleep(0.2)
+    # The refused write left nothing behind, and nothing written before was lost.
+    assert usernames(postgres) == ["before-0", "before-1", "before-2"]
+    assert create("during-outage").status == CREATED
+    assert server.process.poll() is None
+    assert server.output().count("Booting worker") == 2, "a worker was restarted"
+
+
+def test_writes_cut_off_by_an_outage_are_committed_or_refused_never_half_applied(postgres, server):
+    create = user_creator(server)
+    before = set(usernames(postgres))
+
+    def write(number: int) -> tuple[str, int]:
+        username = f"racing-{number}"
+        return username, create(username).status
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        writes = [pool.submit(write, number) for number in range(200)]
+        while sum(future.done() for future in writes) < 20:
+            time.sleep(0.01)
+        postgres.stop()
+        outcomes = dict(future.result() for future in writes)
+    postgres.start()
+
+    created = {username for username, status in outcomes.items() if status == CREATED}
+    refused = {username for username, status in outcomes.items() if status == 503}
+    unclean = {name: status for name, status in outcomes.items() if status not in {CREATED, 503}}
+    assert not unclean, f"neither created nor refused: {unclean}\n{server.output()}"
+    assert refused, "the outage refused no write: it came too late to test anything"
+    stored = set(usernames(postgres)) - before
+    assert created <= stored, f"acknowledged but lost: {created - stored}"
+    # A write whose commit reached the server as it stopped may be stored yet reported as
+    # refused (the acknowledgement was lost); none may be stored twice or half-way.
+    assert stored <= set(outcomes)
+    assert len(usernames(postgres)) == len(set(usernames(postgres)))
+    # gunicorn logs this when an exception escaped the app: its client got gunicorn's bare 500.
+    assert "Error handling request" not in server.output()
+
+
+@pytest.fixture
+def pool_of_one(production_settings: dict[str, str]) -> Iterator[Server]:
+    """Four request threads sharing one database connection that may be waited for 1 s."""
+    server = start_gunicorn(
+        default_headers=BEHIND_PROXY,
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="4",
+        DB_POOL_SIZE="1",
+        DB_MAX_OVERFLOW="0",
+        DB_POOL_TIMEOUT="1",
+        **production_settings,
+    )
+    yield server
+    server.stop()
+
+
+{% if cookiecutter.use_caching -%}
+def test_requests_beyond_the_pool_get_a_503_after_the_pool_timeout(
+    postgres, pool_of_one, redis_url
+):
+    # No page may come from the cache: each request must want a connection.
+    redis.Redis.from_url(redis_url).flushdb()
+{%- else -%}
+def test_requests_beyond_the_pool_get_a_503_after_the_pool_timeout(postgres, pool_of_one):
+{%- endif %}
+    # A migration-like lock makes the first request hold the only connection while it waits.
+    locker = psycopg2.connect(postgres.url(DATABASE))
+    try:
+        with locker.cursor() as cursor:
+            cursor.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            replies = [pool.submit(timed, lambda: pool_of_one.get(LIST_PATH)) for _ in range(4)]
+            # Everyone but the lock holder gives up after the pool timeout.
+            deadline = time.monotonic() + REQUEST_DEADLINE
+            while sum(future.done() for future in replies) < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            refused = [future.result() for future in replies if future.done()]
+            locker.rollback()
+            answered = [future.result() for future in replies]
+    finally:
+        locker.close()
+
+    assert len(refused) == 3, "the requests beyond the pool did not give up in time"
+    for reply, seconds in refused:
+        assert_unavailable(reply)
+        assert seconds < REQUEST_DEADLINE
+    assert sorted(reply.status for reply, _ in answered) == [200, 503, 503, 503]
+    assert pool_of_one.get(LIST_PATH).status == 200
