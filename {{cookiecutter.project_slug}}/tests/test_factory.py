@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import runpy
+from unittest import mock
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
@@ -9,7 +13,7 @@ from sqlalchemy.pool import NullPool
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.config import ConfigError
 
-from .conftest import PRODUCTION_KEY
+from .conftest import PRODUCTION_KEY, PROJECT_ROOT
 
 
 def test_testing_config_uses_the_test_database_without_pooling(app, database_url):
@@ -94,10 +98,11 @@ def test_proxy_fix_is_off_unless_configured(production_env):
     assert app.wsgi_app.x_for == 0
 
 
-# Every guard: the environment that trips it, and what the one-line message must name.
+# Every guard: the environment that trips it ("" for a variable left empty, which .env does
+# not fill in), and what the one-line message must say.
 GUARDS = [
-    pytest.param({"APP_ENV": "staging"}, "APP_ENV", id="unknown-app-env"),
-    pytest.param({"SECRET_KEY": None}, "SECRET_KEY is not set", id="missing-secret-key"),
+    pytest.param({"APP_ENV": "staging"}, "APP_ENV is 'staging'; use one of", id="unknown-app-env"),
+    pytest.param({"SECRET_KEY": ""}, "SECRET_KEY is not set", id="missing-secret-key"),
     pytest.param({"SECRET_KEY": "short-key"}, "SECRET_KEY is shorter", id="short-secret-key"),
     pytest.param({"SECRET_KEY": "change-me"}, "SECRET_KEY holds a placeholder", id="placeholder"),
     pytest.param(
@@ -105,7 +110,7 @@ GUARDS = [
         "SECRET_KEY_FALLBACKS holds a placeholder",
         id="fallback",
     ),
-    pytest.param({"DATABASE_URL": None}, "DATABASE_URL is not set", id="missing-database-url"),
+    pytest.param({"DATABASE_URL": ""}, "DATABASE_URL is not set", id="missing-database-url"),
     pytest.param(
         {"DATABASE_URL": "sqlite:///app.db"}, "DATABASE_URL points at SQLite", id="sqlite"
     ),
@@ -123,29 +128,68 @@ GUARDS = [
         "DATABASE_URL_DIRECT names the test database",
         id="test-db-direct",
     ),
-    pytest.param({"TRUSTED_HOSTS": None}, "TRUSTED_HOSTS is not set", id="no-trusted-hosts"),
+    pytest.param(
+        {"DATABASE_URL_DIRECT": "sqlite:///app.db"},
+        "DATABASE_URL_DIRECT points at SQLite",
+        id="sqlite-direct",
+    ),
+{%- if cookiecutter.database_provider == "neon" %}
+    pytest.param(
+        {"DATABASE_URL": "postgresql://u@ep-cool-1-pooler.eu-central-1.aws.neon.tech/app"},
+        "DATABASE_URL points at Neon without sslmode=require",
+        id="neon-without-tls",
+    ),
+    pytest.param(
+        {"DB_CONNECT_ATTEMPTS": "0"},
+        "DB_CONNECT_ATTEMPTS must be a whole number of at least 1",
+        id="connect-attempts",
+    ),
+{%- endif %}
+    pytest.param({"TRUSTED_HOSTS": ""}, "TRUSTED_HOSTS is not set", id="no-trusted-hosts"),
     pytest.param({"TRUSTED_HOSTS": " , "}, "TRUSTED_HOSTS is not set", id="blank-trusted-hosts"),
     pytest.param({"FLASK_DEBUG": "1"}, "FLASK_DEBUG is on", id="debug"),
     pytest.param({"DB_POOL_SIZE": "zero"}, "DB_POOL_SIZE must be a whole number", id="pool-size"),
+    pytest.param(
+        {"DB_MAX_OVERFLOW": "-1"}, "DB_MAX_OVERFLOW must be a whole number", id="overflow"
+    ),
+    pytest.param({"DB_POOL_TIMEOUT": "0"}, "DB_POOL_TIMEOUT must be a whole number", id="timeout"),
+    pytest.param(
+        {"DB_POOL_RECYCLE": "soon"}, "DB_POOL_RECYCLE must be a whole number", id="recycle"
+    ),
+    pytest.param(
+        {"DB_CONNECT_TIMEOUT": "0"}, "DB_CONNECT_TIMEOUT must be a whole number", id="connect"
+    ),
     pytest.param({"PROXY_FIX_X_FOR": "-1"}, "PROXY_FIX_X_FOR must be a whole number", id="proxy"),
 {%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
-    pytest.param({"REDIS_URL": None}, "REDIS_URL is not set", id="no-redis"),
-    pytest.param({"REDIS_URL": "localhost:6379"}, "REDIS_URL is not a Redis URL", id="bad-redis"),
+    pytest.param({"REDIS_URL": ""}, "REDIS_URL is not set", id="missing-redis-url"),
+    pytest.param(
+        {"REDIS_URL": "http://redis.internal"}, "REDIS_URL is not a Redis URL", id="not-redis"
+    ),
+{%- endif %}
+{%- if cookiecutter.observability == "sentry" %}
+    pytest.param(
+        {"SENTRY_TRACES_SAMPLE_RATE": "2"},
+        "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1",
+        id="sentry-sample-rate",
+    ),
 {%- endif %}
 ]
 
 
 @pytest.mark.parametrize(("changes", "message"), GUARDS)
-def test_production_refuses_dangerous_settings(production_env, changes, message):
+def test_the_entry_point_refuses_each_dangerous_setting_in_one_line(
+    production_env, changes, message
+):
     for variable, value in changes.items():
-        if value is None:
-            production_env.delenv(variable)
-        else:
-            production_env.setenv(variable, value)
-    with pytest.raises(ConfigError) as refused:
-        create_app()
-    assert message in str(refused.value)
-    assert "\n" not in str(refused.value)
+        production_env.setenv(variable, value)
+    # wsgi.py loads .env into os.environ: keep what it adds from reaching other tests.
+    with mock.patch.dict(os.environ), pytest.raises(SystemExit) as refused:
+        runpy.run_path(str(PROJECT_ROOT / "wsgi.py"))
+    # A string exit code: Python prints it to stderr and exits with status 1.
+    assert isinstance(refused.value.code, str)
+    assert refused.value.code.startswith("error: ")
+    assert message in refused.value.code
+    assert "\n" not in refused.value.code
 
 
 def test_development_also_refuses_a_test_database(monkeypatch):
