@@ -12,11 +12,12 @@ lint: $(STAMP)
 	$(VENV)/bin/python -m ruff check --no-cache .
 	$(VENV)/bin/python -m ruff format --check --no-cache .
 
-# Reinstalled whenever requirements-dev.txt changes.
-$(STAMP): requirements-dev.txt
+# Reinstalled whenever requirements-dev.txt or requirements-nodeps.txt changes.
+$(STAMP): requirements-dev.txt requirements-nodeps.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check "$$(grep '^uv==' requirements-dev.txt)"
 	$(VENV)/bin/python -m uv pip install --quiet --python $(VENV)/bin/python -r requirements-dev.txt
+	$(VENV)/bin/python -m uv pip install --quiet --python $(VENV)/bin/python --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
 
 clean:

@@ -283,6 +283,10 @@ def uv(*args: str, cwd: Path, timeout: float = 900) -> subprocess.CompletedProce
         cwd=cwd,
         timeout=timeout,
         UV_PYTHON_DOWNLOADS="never",
+        # Bytecode compiled once at install: the baked suites start many interpreters
+        # (gunicorn, the CLI), each of which would compile it again where the
+        # environment says PYTHONDONTWRITEBYTECODE.
+        UV_COMPILE_BYTECODE="1",
     )
 
 

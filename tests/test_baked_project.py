@@ -21,14 +21,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from drheader import Drheader
 
 from conftest import Bake, run, tail
 from matrix import MATRIX, REPRESENTATIVE, uses_redis
 
 pytestmark = pytest.mark.slow
 
-# -rf: list every failure in the summary, whatever the project's own addopts say.
-SUITE = ["-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider"]
+# -rfs: list every failure and skip, whatever the project's own addopts say.
+SUITE = ["-m", "pytest", "-q", "-rfs", "-p", "no:cacheprovider"]
 SUITE_TIMEOUT = 900
 # The Redis the baked suites share (they read TEST_REDIS_URL); when none answers
 # there, each suite starts a throwaway redis-server of its own instead.
@@ -107,6 +108,14 @@ def test_baked_project_suite_passes_in_a_fresh_venv(row: str, suite) -> None:
     )
 
 
+def test_no_baked_test_is_skipped(row: str, suite) -> None:
+    # Everything the baked suites need is here (PostgreSQL's server programs,
+    # Redis, Chromium): a skip would leave a protection untested.
+    assert not re.search(r"\d+ skipped", suite.stdout), (
+        f"the {row} bake skipped tests:\n{tail(suite.stdout)}"
+    )
+
+
 def test_each_option_brings_its_own_tests(row: str, bake: Bake) -> None:
     tests = bake(MATRIX[row]) / "tests"
     answers = MATRIX[row]
@@ -116,6 +125,8 @@ def test_each_option_brings_its_own_tests(row: str, bake: Bake) -> None:
         "test_tasks.py": answers["use_celery"],
         "test_observability.py": answers["observability"] != "none",
         "test_neon.py": answers["database_provider"] == "neon",
+        "e2e/test_browser.py": answers["interface"] != "api-only",
+        "e2e/test_hostile_input.py": answers["interface"] != "web-only",
     }
     assert {name: (tests / name).is_file() for name in expected} == expected
 
@@ -181,3 +192,69 @@ def test_package_denylist_covers_every_module_the_baked_projects_install(
         if missing:
             uncovered[row] = missing
     assert uncovered == {}, "add these to PROJECT_DEPENDENCY_NAMES in the pre-gen hook"
+
+
+# The baked suites grade their responses by drHEADer's default rules, restated in
+# their tests/test_security.py (drHEADer itself cannot be a dependency of theirs:
+# it pins a PyYAML without wheels for Python 3.13). Here drHEADer itself grades
+# the same production responses.
+HEADER_SAMPLE = """
+import json, sys
+from flask import session
+from {package} import create_app
+
+app = create_app()
+
+@app.get("/sample-session")
+def sample_session():
+    session["seen"] = True
+    return "ok"
+
+client = app.test_client()
+samples = {{}}
+for path in sys.argv[1:]:
+    response = client.get(path, base_url="https://example.com")
+    headers = {{k: v for k, v in response.headers.items() if k != "Set-Cookie"}}
+    headers["Set-Cookie"] = response.headers.getlist("Set-Cookie")
+    samples[path] = headers
+print(json.dumps(samples))
+"""
+PRODUCTION_ENV = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-enough",
+    # Nothing sampled touches the database or Redis.
+    "DATABASE_URL": "postgresql://app@db.internal:5432/app",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "TRUSTED_HOSTS": "example.com",
+}
+
+
+def test_drheader_finds_no_issue_in_production_responses(
+    row: str, bake: Bake, venv_for
+) -> None:
+    project = bake(MATRIX[row])
+    interface = MATRIX[row]["interface"]
+    paths = ["/healthz", "/no-such-page", "/sample-session"]
+    paths += ["/"] if interface != "api-only" else []
+    paths += (
+        ["/api/openapi.json", "/api/no-such-thing"] if interface != "web-only" else []
+    )
+    package = project.joinpath("pyproject.toml").read_text(encoding="utf-8")
+    package_name = re.search(r'^packages = \["(\w+)"\]', package, re.M)
+    assert package_name, "no package in pyproject.toml"
+    sampled = run(
+        [
+            str(venv_for(project)),
+            "-c",
+            HEADER_SAMPLE.format(package=package_name.group(1)),
+            *paths,
+        ],
+        cwd=project,
+        **PRODUCTION_ENV,
+    )
+    assert sampled.returncode == 0, tail(sampled.stdout)
+    samples = json.loads(sampled.stdout.splitlines()[-1])
+    findings = {
+        path: Drheader(headers=headers).analyze() for path, headers in samples.items()
+    }
+    assert findings == {path: [] for path in paths}, findings
