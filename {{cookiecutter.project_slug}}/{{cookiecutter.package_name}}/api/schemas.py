@@ -8,11 +8,16 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from ..models.user import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
 from ..users import clean_email, clean_username
 
 MAX_PER_PAGE = 100
 # Offsets beyond this are certainly empty pages, and stay far from bigint overflow.
 MAX_PAGE = 1_000_000
+# The users feature's rules, as far as JSON Schema can state them, for the OpenAPI document:
+# no control character or lone surrogate (Unicode Cc, Cs), not blank. The rules still decide.
+_REFUSED = r"\x00-\x1f\x7f-\x9f\ud800-\udfff"
+USERNAME_PATTERN = rf"^[^{_REFUSED}]*[^\s{_REFUSED}][^{_REFUSED}]*$"
 
 
 def follows(rule: Callable[[str], str]) -> Callable[[str], None]:
@@ -36,9 +41,28 @@ class UTCDateTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+class ErrorSchema(Schema):
+    """Every error response (errors.json_error()); the document's "Error" component."""
+
+    error = fields.String(required=True, metadata={"description": "The HTTP status name."})
+    message = fields.String(required=True, metadata={"description": "What went wrong."})
+    details = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "Field-by-field reasons, by location (json, query)."},
+    )
+
+
 class UserCreateSchema(Schema):
-    username = fields.String(required=True, validate=follows(clean_username))
-    email = fields.String(required=True, validate=follows(clean_email))
+    username = fields.String(
+        required=True,
+        validate=follows(clean_username),
+        metadata={"maxLength": USERNAME_MAX_LENGTH, "pattern": USERNAME_PATTERN},
+    )
+    email = fields.String(
+        required=True,
+        validate=follows(clean_email),
+        metadata={"format": "email", "maxLength": EMAIL_MAX_LENGTH},
+    )
 
 
 class UserSchema(Schema):

@@ -8,7 +8,7 @@ from ..extensions import db{% if cookiecutter.use_rate_limiting %}, limiter{% en
 from ..models import User
 from ..users import DuplicateUserError, UsersPage, create_user, users_page
 from . import bp
-from .schemas import PageArgsSchema, UserCreateSchema, UserPageSchema, UserSchema
+from .schemas import ErrorSchema, PageArgsSchema, UserCreateSchema, UserPageSchema, UserSchema
 
 
 @bp.get("/users")
@@ -26,9 +26,11 @@ def list_users(page: int, per_page: int) -> UsersPage:
 {%- endif %}
 @bp.arguments(UserCreateSchema)
 @bp.response(201, UserSchema)
-@bp.alt_response(409, description="The username or email is taken.")
+@bp.alt_response(409, schema=ErrorSchema, description="The username or email is taken.")
 {%- if cookiecutter.use_rate_limiting %}
-@bp.alt_response(429, description="Too many writes from this client; retry later.")
+@bp.alt_response(
+    429, schema=ErrorSchema, description="Too many writes from this client; retry later."
+)
 {%- endif %}
 def create(payload: dict[str, str]) -> User:
     """Create a user."""
@@ -41,6 +43,7 @@ def create(payload: dict[str, str]) -> User:
 # Ids beyond PostgreSQL's integer range cannot exist: a 404, not a database error.
 @bp.get("/users/<int(max=2147483647):user_id>")
 @bp.response(200, UserSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="No user with this id.")
 def get_user(user_id: int) -> User:
     """One user by id."""
     return db.get_or_404(User, user_id, description="No user with this id.")
