@@ -149,7 +149,14 @@ def live_server(migrated_database: None, database_url: str) -> Iterator[Server]:
     """
     from .servers import start_gunicorn  # servers.py imports this module's settings
 
-    server = start_gunicorn(APP_ENV="testing", TEST_DATABASE_URL=database_url)
+    server = start_gunicorn(
+        APP_ENV="testing",
+        TEST_DATABASE_URL=database_url,
+{%- if cookiecutter.use_rate_limiting %}
+        # These tests write more than a client may in a minute; the limit has its own tests.
+        RATE_LIMIT_WRITES="10000 per minute",
+{%- endif %}
+    )
     yield server
     server.stop()
 

@@ -56,3 +56,18 @@ def test_production_keeps_the_cache_in_redis(redis_app, redis_url):
     assert redis_app.config["CACHE_TYPE"] == "RedisCache"
     listed_usernames(redis_app)
     assert redis.Redis.from_url(redis_url).keys(redis_app.config["CACHE_KEY_PREFIX"] + "*")
+
+
+@pytest.fixture
+def app_with_redis_down(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    # Port 9 (discard) refuses connections at once.
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:9/0")
+    return request.getfixturevalue("app")
+
+
+def test_while_redis_is_down_reads_and_writes_go_to_the_database(app_with_redis_down):
+    with app_with_redis_down.app_context():
+        create_user("user-d", "d@example.com")
+    assert listed_usernames(app_with_redis_down) == {"user-d"}
+    insert_behind_the_caches_back(app_with_redis_down, "user-e")
+    assert listed_usernames(app_with_redis_down) == {"user-d", "user-e"}

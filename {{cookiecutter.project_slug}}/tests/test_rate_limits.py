@@ -16,11 +16,15 @@ from .main.test_users import SAME_ORIGIN, csrf_token
 LIMIT = 3
 
 
-@pytest.fixture(params=["process-memory", "redis"])
+@pytest.fixture(params=["process-memory", "redis", "redis-unreachable"])
 def limited_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    """Counters as in development (this process's memory), and as in production (Redis)."""
+    """Counters as in development (this process's memory), as in production (Redis), and as in
+    production while Redis is down (this process's memory again, never a 500)."""
     monkeypatch.setenv("RATE_LIMIT_WRITES", f"{LIMIT} per minute")
-    return request.getfixturevalue("app" if request.param == "process-memory" else "redis_app")
+    if request.param == "redis-unreachable":
+        # Port 9 (discard) refuses connections at once.
+        monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:9/0")
+    return request.getfixturevalue("redis_app" if request.param == "redis" else "app")
 {%- if cookiecutter.interface != "web-only" %}
 
 

@@ -197,6 +197,9 @@ class BaseConfig:
         # Without Redis each process counts on its own, so N workers would allow N times the
         # limit: fine in development, refused in production.
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        # While Redis is unreachable each process counts on its own, rather than failing
+        # every write with a 500; shared counting resumes when Redis answers again.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATE_LIMIT_WRITES = environ.get("RATE_LIMIT_WRITES", "").strip() or "30 per minute"
 {%- endif %}
 {%- if cookiecutter.observability == "sentry" %}

@@ -13,6 +13,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+{%- if cookiecutter.use_caching %}
+from flask import current_app
+from redis.exceptions import RedisError
+{%- endif %}
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import {% if cookiecutter.use_caching %}cache, {% endif %}db
@@ -33,10 +37,14 @@ class DuplicateUserError(Exception):
         self.field = field
 
 
-def _refuse_control_characters(value: str) -> None:
+def _refuse_unsafe_characters(value: str) -> None:
     # PostgreSQL cannot store NUL, and the other control characters corrupt pages and logs.
     if any(unicodedata.category(char) == "Cc" for char in value):
         raise ValueError("Must not contain control characters.")
+    # A lone surrogate (JSON's "\ud800" escapes make them) has no UTF-8 encoding: the database
+    # driver would fail on it with a 500.
+    if any(unicodedata.category(char) == "Cs" for char in value):
+        raise ValueError("Must not contain unpaired surrogates.")
 
 
 def clean_username(value: str) -> str:
@@ -46,7 +54,7 @@ def clean_username(value: str) -> str:
         raise ValueError("Must not be blank.")
     if len(value) > USERNAME_MAX_LENGTH:
         raise ValueError(f"Must be at most {USERNAME_MAX_LENGTH} characters.")
-    _refuse_control_characters(value)
+    _refuse_unsafe_characters(value)
     return value
 
 
@@ -55,7 +63,7 @@ def clean_email(value: str) -> str:
     value = value.strip()
     if len(value) > EMAIL_MAX_LENGTH:
         raise ValueError(f"Must be at most {EMAIL_MAX_LENGTH} characters.")
-    _refuse_control_characters(value)
+    _refuse_unsafe_characters(value)
     try:
         address = validate_email(value, check_deliverability=False)
     except EmailNotValidError:
@@ -80,9 +88,21 @@ def create_user(username: str, email: str) -> User:
             raise
         raise DuplicateUserError(UNIQUE_CONSTRAINT_FIELDS[constraint]) from error
 {%- if cookiecutter.use_caching %}
-    cache.delete_memoized(users_page)
+    forget_cached_pages()
 {%- endif %}
     return user
+{%- if cookiecutter.use_caching %}
+
+
+def forget_cached_pages() -> None:
+    """Drop every cached page of users, so that the next read sees a write at once."""
+    try:
+        cache.delete_memoized(users_page)
+    except RedisError as error:
+        # The write is committed and must be reported as such. Reads go to the database while
+        # Redis is away; pages it cached before may be served until they expire.
+        current_app.logger.warning("could not clear the cached users pages: %s", error)
+{%- endif %}
 
 
 @dataclass(frozen=True)
