@@ -390,6 +390,7 @@ PROVIDED_BY = {
     "itsdangerous": "flask",
     "jinja2": "flask",
     "markupsafe": "flask",
+    "webargs": "flask-smorest",  # its parser is flask-smorest's ARGUMENTS_PARSER
     "werkzeug": "flask",
     "wtforms": "flask-wtf",
 }
