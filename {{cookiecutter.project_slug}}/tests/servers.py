@@ -1,3 +1,4 @@
+{%- set uses_redis = cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery -%}
 """Real gunicorn processes for end-to-end tests, started the way production starts them.
 
 Each server runs `gunicorn wsgi:app` with the project's own gunicorn.conf.py on a free
@@ -21,9 +22,17 @@ from typing import IO, Any
 
 import pytest
 
-from .conftest import ISOLATED_VARIABLES, PROJECT_ROOT
+from .conftest import ISOLATED_VARIABLES, PRODUCTION_KEY, PROJECT_ROOT
 
 STARTUP_SECONDS = 20
+# Production runs behind a TLS-terminating proxy that says the request came over HTTPS
+# (PROXY_FIX_X_PROTO=1); plain HTTP would be redirected.
+BEHIND_PROXY = {"X-Forwarded-Proto": "https"}
+# Port 9 (discard) refuses connections at once: a server that is down.
+UNREACHABLE_DATABASE = "postgresql://app@127.0.0.1:9/app"
+{%- if uses_redis %}
+UNREACHABLE_REDIS = "redis://127.0.0.1:9/0"
+{%- endif %}
 
 
 def free_port() -> int:
@@ -155,3 +164,24 @@ def run_until_exit(*command: str, **settings: str) -> subprocess.CompletedProces
         timeout=STARTUP_SECONDS,
         check=False,
     )
+
+
+def production_settings(**overrides: str) -> dict[str, str]:
+    """A production environment that passes every guard, its database{% if uses_redis %} and Redis{% endif %} down
+    unless `overrides` say otherwise."""
+    return {
+        "APP_ENV": "production",
+        "SECRET_KEY": PRODUCTION_KEY,
+        "DATABASE_URL": UNREACHABLE_DATABASE,
+        "TRUSTED_HOSTS": "127.0.0.1",
+        "PROXY_FIX_X_PROTO": "1",
+{%- if uses_redis %}
+        "REDIS_URL": UNREACHABLE_REDIS,
+{%- endif %}
+        **overrides,
+    }
+
+
+def start_production_gunicorn(**overrides: str) -> Server:
+    """gunicorn with production settings, spoken to as the proxy in front would."""
+    return start_gunicorn(default_headers=BEHIND_PROXY, **production_settings(**overrides))

@@ -8,19 +8,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import PRODUCTION_KEY, PROJECT_ROOT
-from .servers import Server, free_port, run_until_exit, start_gunicorn
-
-PRODUCTION = {
-    "APP_ENV": "production",
-    "SECRET_KEY": PRODUCTION_KEY,
-    # Nothing these tests request touches the database, so none needs to exist.
-    "DATABASE_URL": "postgresql://app@127.0.0.1:9/app",
-    "TRUSTED_HOSTS": "127.0.0.1",
-{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
-    "REDIS_URL": "redis://127.0.0.1:9/0",
-{%- endif %}
-}
+from .conftest import PROJECT_ROOT
+from .servers import (
+    Server,
+    free_port,
+    production_settings,
+    run_until_exit,
+    start_gunicorn,
+    start_production_gunicorn,
+)
 
 
 def gunicorn_settings(**environ: str) -> dict[str, object]:
@@ -88,7 +84,7 @@ def test_gunicorn_serves_the_app_and_logs_each_request_with_its_id(testing_serve
 
 
 def test_production_gunicorn_writes_json_access_logs():
-    server = start_gunicorn(**PRODUCTION)
+    server = start_production_gunicorn()
     reply = server.get("/healthz")
     log = server.stop()
     assert reply.status == 200
@@ -104,11 +100,8 @@ def test_production_gunicorn_writes_json_access_logs():
 
 
 def test_gunicorn_refuses_to_start_with_a_dangerous_setting():
-    settings = {
-        **PRODUCTION,
-        "SECRET_KEY": "change-me",
-        "GUNICORN_BIND": f"127.0.0.1:{free_port()}",
-    }
+    placeholder = "change-me"
+    settings = production_settings(SECRET_KEY=placeholder, GUNICORN_BIND=f"127.0.0.1:{free_port()}")
     result = run_until_exit("gunicorn", "wsgi:app", **settings)
     assert result.returncode != 0
     assert "error: SECRET_KEY holds a placeholder value" in result.stderr

@@ -28,8 +28,14 @@ import redis
 
 from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres, PostgresNotFoundError
 
-from ..conftest import PRODUCTION_KEY
-from ..servers import Reply, Server, free_port, run_until_exit, start_gunicorn
+from ..servers import (
+    Reply,
+    Server,
+    free_port,
+    production_settings,
+    run_until_exit,
+    start_production_gunicorn,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -38,8 +44,6 @@ DATABASE = "app"
 READINESS_DEADLINE = 3
 REQUEST_DEADLINE = 5
 RECOVERY_DEADLINE = 10
-# The TLS-terminating proxy in front says the request came over HTTPS (PROXY_FIX_X_PROTO=1).
-BEHIND_PROXY = {"X-Forwarded-Proto": "https"}
 {%- if has_api %}
 LIST_PATH = "/api/users"
 {%- else %}
@@ -69,17 +73,14 @@ def postgres() -> Iterator[LocalPostgres]:
 
 @pytest.fixture(scope="module")
 {%- if uses_redis %}
-def production_settings(postgres: LocalPostgres, redis_url: str) -> dict[str, str]:
+def deployment(postgres: LocalPostgres, redis_url: str) -> dict[str, str]:
 {%- else %}
-def production_settings(postgres: LocalPostgres) -> dict[str, str]:
+def deployment(postgres: LocalPostgres) -> dict[str, str]:
 {%- endif %}
-    """A production deployment's environment, its schema migrated by the deploy command."""
+    """What this deployment sets beyond production's defaults; its schema is migrated by the
+    deploy command."""
     settings = {
-        "APP_ENV": "production",
-        "SECRET_KEY": PRODUCTION_KEY,
         "DATABASE_URL": postgres.url(DATABASE),
-        "TRUSTED_HOSTS": "127.0.0.1",
-        "PROXY_FIX_X_PROTO": "1",
 {%- if uses_redis %}
         "REDIS_URL": redis_url,
 {%- endif %}
@@ -93,7 +94,9 @@ def production_settings(postgres: LocalPostgres) -> dict[str, str]:
         "DB_CONNECT_ATTEMPTS": "1",
 {%- endif %}
     }
-    migrated = run_until_exit("flask", "--app", "wsgi", "db", "upgrade", **settings)
+    migrated = run_until_exit(
+        "flask", "--app", "wsgi", "db", "upgrade", **production_settings(**settings)
+    )
     assert migrated.returncode == 0, migrated.stderr
     return settings
 
@@ -178,13 +181,8 @@ CREATED = {% if has_api %}201{% else %}303{% endif %}
 
 
 @pytest.fixture(scope="module")
-def server(production_settings: dict[str, str]) -> Iterator[Server]:
-    server = start_gunicorn(
-        default_headers=BEHIND_PROXY,
-        WEB_CONCURRENCY="2",
-        GUNICORN_THREADS="4",
-        **production_settings,
-    )
+def server(deployment: dict[str, str]) -> Iterator[Server]:
+    server = start_production_gunicorn(WEB_CONCURRENCY="2", GUNICORN_THREADS="4", **deployment)
     yield server
     server.stop()
 
@@ -252,16 +250,15 @@ def test_writes_cut_off_by_an_outage_are_committed_or_refused_never_half_applied
 
 
 @pytest.fixture
-def pool_of_one(production_settings: dict[str, str]) -> Iterator[Server]:
+def pool_of_one(deployment: dict[str, str]) -> Iterator[Server]:
     """Four request threads sharing one database connection that may be waited for 1 s."""
-    server = start_gunicorn(
-        default_headers=BEHIND_PROXY,
+    server = start_production_gunicorn(
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS="4",
         DB_POOL_SIZE="1",
         DB_MAX_OVERFLOW="0",
         DB_POOL_TIMEOUT="1",
-        **production_settings,
+        **deployment,
     )
     yield server
     server.stop()

@@ -14,12 +14,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from ..conftest import PRODUCTION_KEY
-from ..servers import Server, start_gunicorn
+from ..servers import Server, start_production_gunicorn
 
 pytestmark = pytest.mark.e2e
 
-BEHIND_PROXY = {"X-Forwarded-Proto": "https"}
 {%- if has_api %}
 WRITE_PATH = "/api/users"
 {%- else %}
@@ -34,20 +32,8 @@ LEAKS = re.compile(
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    server = start_gunicorn(
-        default_headers=BEHIND_PROXY,
-        APP_ENV="production",
-        SECRET_KEY=PRODUCTION_KEY,
-        DATABASE_URL="postgresql://app@127.0.0.1:9/app",
-        TRUSTED_HOSTS="127.0.0.1",
-        PROXY_FIX_X_PROTO="1",
-{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
-        REDIS_URL="redis://127.0.0.1:9/0",
-{%- endif %}
-        # Short enough that a stalled request would get its worker killed during the test.
-        GUNICORN_TIMEOUT="2",
-        GUNICORN_THREADS="4",
-    )
+    # A timeout short enough that a stalled request would get its worker killed in the test.
+    server = start_production_gunicorn(GUNICORN_TIMEOUT="2", GUNICORN_THREADS="4")
     yield server
     server.stop()
 
