@@ -16,6 +16,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.slow
 # -rfs: list every failure and skip, whatever the project's own addopts say.
 SUITE = ["-m", "pytest", "-q", "-rfs", "-p", "no:cacheprovider"]
 SUITE_TIMEOUT = 900
+MYPY_CACHE = Path(tempfile.gettempdir()) / "cookiecutter-flask-postgres-mypy-cache"
 # The Redis the baked suites share (they read TEST_REDIS_URL); when none answers
 # there, each suite starts a throwaway redis-server of its own instead.
 REDIS_URL = os.environ.get("TEMPLATE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -62,8 +64,20 @@ def redis_env(row: str) -> dict[str, str]:
 def _run_suite(
     python: Path, project: Path, env: dict[str, str]
 ) -> subprocess.CompletedProcess[str]:
-    """The project's own suite, in the project's own directory and venv."""
-    return run([str(python), *SUITE], cwd=project, timeout=SUITE_TIMEOUT, **env)
+    """The project's own suite, in the project's own directory and venv.
+
+    The bake is shared with other tests, which read every file in it: mypy's
+    cache goes elsewhere (one for all bakes, which mypy checks file by file
+    against their hashes), and no bytecode is written next to the sources.
+    """
+    return run(
+        [str(python), *SUITE],
+        cwd=project,
+        timeout=SUITE_TIMEOUT,
+        MYPY_CACHE_DIR=str(MYPY_CACHE),
+        PYTHONDONTWRITEBYTECODE="1",
+        **env,
+    )
 
 
 def _failed_tests(output: str) -> set[str]:
