@@ -13,6 +13,8 @@ from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 from {{ cookiecutter.package_name }}.users import create_user
 
+from .servers import UNREACHABLE_REDIS
+
 
 @pytest.fixture(params=["process-memory", "redis"])
 def cached_app(request: pytest.FixtureRequest) -> Flask:
@@ -60,8 +62,7 @@ def test_production_keeps_the_cache_in_redis(redis_app, redis_url):
 
 @pytest.fixture
 def app_with_redis_down(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    # Port 9 (discard) refuses connections at once.
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:9/0")
+    monkeypatch.setenv("REDIS_URL", UNREACHABLE_REDIS)
     return request.getfixturevalue("app")
 
 

@@ -11,6 +11,10 @@ from {{ cookiecutter.package_name }} import create_app
 {%- if cookiecutter.interface != "api-only" %}
 
 from .main.test_users import SAME_ORIGIN, csrf_token
+from .servers import UNREACHABLE_REDIS
+{%- else %}
+
+from .servers import UNREACHABLE_REDIS
 {%- endif %}
 
 LIMIT = 3
@@ -22,8 +26,7 @@ def limited_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     production while Redis is down (this process's memory again, never a 500)."""
     monkeypatch.setenv("RATE_LIMIT_WRITES", f"{LIMIT} per minute")
     if request.param == "redis-unreachable":
-        # Port 9 (discard) refuses connections at once.
-        monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:9/0")
+        monkeypatch.setenv("REDIS_URL", UNREACHABLE_REDIS)
     return request.getfixturevalue("redis_app" if request.param == "redis" else "app")
 {%- if cookiecutter.interface != "web-only" %}
 

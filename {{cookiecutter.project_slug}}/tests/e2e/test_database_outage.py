@@ -26,7 +26,11 @@ import pytest
 import redis
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres, PostgresNotFoundError
+from {{ cookiecutter.package_name }}.local_postgres import (
+    LocalPostgres,
+    PostgresNotFoundError,
+    find_bindir,
+)
 
 from ..servers import (
     Reply,
@@ -55,13 +59,15 @@ LIST_PATH = "/users"
 def postgres() -> Iterator[LocalPostgres]:
     """A cluster of this module's own on a free loopback port, stopped at the end."""
     try:
-        cluster = LocalPostgres(
-            Path(tempfile.mkdtemp(prefix="outage-postgres-")),
-            port=free_port(),
-            listen_addresses="127.0.0.1",
-        )
+        bindir = find_bindir()
     except PostgresNotFoundError as error:
         pytest.skip(f"these tests stop and start a PostgreSQL of their own: {error}")
+    cluster = LocalPostgres(
+        Path(tempfile.mkdtemp(prefix="outage-postgres-")),
+        port=free_port(),
+        listen_addresses="127.0.0.1",
+        bindir=bindir,
+    )
     try:
         cluster.start()
         cluster.create_database(DATABASE)
