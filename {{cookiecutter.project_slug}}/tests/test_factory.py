@@ -160,6 +160,7 @@ GUARDS = [
         {"DB_CONNECT_TIMEOUT": "0"}, "DB_CONNECT_TIMEOUT must be a whole number", id="connect"
     ),
     pytest.param({"PROXY_FIX_X_FOR": "-1"}, "PROXY_FIX_X_FOR must be a whole number", id="proxy"),
+    pytest.param({"APP_INSTANCES": "0"}, "APP_INSTANCES must be a whole number", id="instances"),
 {%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
     pytest.param({"REDIS_URL": ""}, "REDIS_URL is not set", id="missing-redis-url"),
     pytest.param(
@@ -207,3 +208,16 @@ def test_unknown_env_argument_is_refused():
 def test_database_names_that_merely_contain_test_are_allowed(production_env):
     production_env.setenv("DATABASE_URL", "postgresql://u@h/contest_results")
     assert create_app().config["ENV_NAME"] == "production"
+{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+
+
+def test_development_warns_that_without_redis_each_process_keeps_its_own_state(monkeypatch, capfd):
+    monkeypatch.setenv("SECRET_KEY", "development-key")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/app")
+    create_app("development")
+    assert "REDIS_URL is not set, so" in capfd.readouterr().err
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    create_app("development")
+    assert "REDIS_URL" not in capfd.readouterr().err
+{%- endif %}

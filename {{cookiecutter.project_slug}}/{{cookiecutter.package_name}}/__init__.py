@@ -19,9 +19,12 @@ def create_app(env: str | None = None) -> Flask:
     Nothing here connects to the database.
     """
     app = Flask(__name__)
-    app.config.from_object(load_config(env))
+    config = load_config(env)
+    app.config.from_object(config)
 
     logs.init_app(app)
+    for warning in config.warnings():
+        app.logger.warning(warning)
 {%- if cookiecutter.observability != "none" %}
     observability.init_app(app)
 {%- endif %}

@@ -40,6 +40,15 @@ TLS_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
 # "test", "tests", "myapp_test", "test_orders": the names test databases are given.
 TEST_DATABASE_NAME = re.compile(r"(^|[_-])tests?($|[_-])")
 FALSE_VALUES = frozenset({"", "0", "false", "no", "off"})
+{%- set redis_users = [] %}
+{%- if cookiecutter.use_caching %}{% set _ = redis_users.append("the cache") %}{% endif %}
+{%- if cookiecutter.use_rate_limiting %}{% set _ = redis_users.append("rate limits") %}{% endif %}
+{%- if cookiecutter.use_celery %}{% set _ = redis_users.append("Celery") %}{% endif %}
+{%- if redis_users %}
+{%- set shared = redis_users[0] if redis_users | length == 1 else redis_users[:-1] | join(", ") ~ " and " ~ redis_users[-1] %}
+# What production shares between processes (workers, instances) through Redis.
+SHARED_THROUGH_REDIS = "{{ shared }}"
+{%- endif %}
 {% if cookiecutter.observability == "opentelemetry" -%}
 SERVICE_NAME = "{{ cookiecutter.project_slug }}"
 {% endif -%}
@@ -172,6 +181,8 @@ class BaseConfig:
         )
         self.MIGRATIONS_DATABASE_URI = self._migrations_database_url(environ)
         self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(environ)
+        # Copies of this service sharing the database, for the connection budget (capacity.py).
+        self.APP_INSTANCES = _integer(environ, "APP_INSTANCES", 1, minimum=1)
 {%- if cookiecutter.database_provider == "neon" %}
         # Worst case about 7.5 s of waiting: longer than a Neon cold start.
         self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 5, minimum=1)
@@ -262,6 +273,10 @@ class BaseConfig:
         # An unreachable database fails the request in seconds instead of hanging a worker.
         return {"connect_timeout": _integer(environ, "DB_CONNECT_TIMEOUT", 3, minimum=1)}
 
+    def warnings(self) -> list[str]:
+        """What is allowed here but would break in production, for the log at start-up."""
+        return []
+
     def validate(self) -> None:
         """Raise ConfigError for a setting this environment must not run with."""
         for variable, url in (
@@ -283,6 +298,17 @@ class DevelopmentConfig(BaseConfig):
     FORCE_HTTPS = False
     # Browsers only send Secure cookies over HTTPS, and `flask run` serves plain HTTP.
     SESSION_COOKIE_SECURE = False
+{%- if redis_users %}
+
+    def warnings(self) -> list[str]:
+        if self.REDIS_URL:
+            return []
+        return [
+            f"REDIS_URL is not set, so {SHARED_THROUGH_REDIS} stay in this process: right "
+            "for one process, wrong for several workers or instances (each would keep its "
+            "own); set REDIS_URL=redis://localhost:6379/0 to share them"
+        ]
+{%- endif %}
 
 
 class TestingConfig(BaseConfig):
@@ -350,15 +376,10 @@ class ProductionConfig(BaseConfig):
                 "FLASK_DEBUG is on with APP_ENV=production; the debugger runs code for anyone "
                 "who can reach it: unset FLASK_DEBUG"
             )
-{%- set redis_users = [] %}
-{%- if cookiecutter.use_caching %}{% set _ = redis_users.append("the cache") %}{% endif %}
-{%- if cookiecutter.use_rate_limiting %}{% set _ = redis_users.append("rate limits") %}{% endif %}
-{%- if cookiecutter.use_celery %}{% set _ = redis_users.append("Celery") %}{% endif %}
 {%- if redis_users %}
-{%- set shared = redis_users[0] if redis_users | length == 1 else redis_users[:-1] | join(", ") ~ " and " ~ redis_users[-1] %}
         if not self.REDIS_URL:
             raise ConfigError(
-                "REDIS_URL is not set; production shares {{ shared }} "
+                f"REDIS_URL is not set; production shares {SHARED_THROUGH_REDIS} "
                 "between processes through Redis: set REDIS_URL=redis://HOST:6379/0"
             )
         if not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):

@@ -1,0 +1,121 @@
+import logging
+
+import psycopg2
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from {{ cookiecutter.package_name }}.capacity import (
+    ConnectionBudget,
+    check_connection_budget,
+    server_connection_limit,
+)
+from {{ cookiecutter.package_name }}.config import ConfigError, normalise_database_url
+
+from .servers import (
+    UNREACHABLE_DATABASE,
+    free_port,
+    production_settings,
+    run_until_exit,
+    start_gunicorn,
+)
+
+
+def test_the_budget_counts_every_connection_the_deployment_may_open():
+    budget = ConnectionBudget(instances=3, workers=2, pool_size=5, max_overflow=5)
+    assert budget.total == 60
+    assert str(budget) == (
+        "APP_INSTANCES=3 x WEB_CONCURRENCY=2 x (DB_POOL_SIZE=5 + DB_MAX_OVERFLOW=5) = 60"
+    )
+
+
+def deployment(env_name: str, database_url: str, instances: int = 1, pool_size: int = 5) -> Flask:
+    """An app with the settings the check reads, as load_config() would give them."""
+    app = Flask(__name__)
+    app.config.update(
+        ENV_NAME=env_name,
+        APP_INSTANCES=instances,
+        SQLALCHEMY_DATABASE_URI=normalise_database_url(database_url, "DATABASE_URL"),
+        SQLALCHEMY_ENGINE_OPTIONS={
+            "pool_size": pool_size,
+            "max_overflow": 5,
+            "connect_args": {"connect_timeout": 3},
+        },
+    )
+    return app
+
+
+@pytest.fixture
+def server_limit(database_url: str) -> int:
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SHOW max_connections")
+        max_connections = int(cursor.fetchone()[0])
+        cursor.execute("SHOW superuser_reserved_connections")
+        reserved = int(cursor.fetchone()[0])
+    connection.close()
+    return max_connections - reserved
+
+
+def test_the_limit_is_what_the_server_leaves_for_ordinary_roles(database_url, server_limit):
+    assert server_connection_limit(deployment("production", database_url)) == server_limit
+
+
+def instances_beyond(limit: int) -> int:
+    # Each instance of the defaults below may open 2 x (5 + 5) = 20 connections.
+    return limit // 20 + 1
+
+
+def test_production_refuses_a_budget_beyond_the_servers_limit(database_url, server_limit):
+    app = deployment("production", database_url, instances=instances_beyond(server_limit))
+    with pytest.raises(ConfigError, match=rf"exceeds the {server_limit} connections") as refused:
+        check_connection_budget(app, workers=2)
+    instances = instances_beyond(server_limit)
+    assert f"APP_INSTANCES={instances} x WEB_CONCURRENCY=2" in str(refused.value)
+
+
+def test_development_warns_about_the_same_budget(database_url, server_limit, caplog):
+    app = deployment("development", database_url, instances=instances_beyond(server_limit))
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        check_connection_budget(app, workers=2)
+    assert [record.levelname for record in caplog.records] == ["WARNING"]
+    assert f"exceeds the {server_limit} connections" in caplog.records[0].getMessage()
+
+
+def test_a_budget_within_the_limit_passes(database_url, server_limit):
+    app = deployment("production", database_url, instances=server_limit // 20)
+    check_connection_budget(app, workers=2)
+
+
+def test_an_unreachable_database_does_not_stop_the_start(caplog):
+    # /readyz reports the database; refusing to start would turn an outage into a crash loop.
+    app = deployment("production", UNREACHABLE_DATABASE, instances=1_000_000)
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        check_connection_budget(app, workers=2)
+    assert "could not check the database connection budget" in caplog.text
+
+
+def maintenance_database(database_url: str) -> str:
+    # Production refuses test databases by name; the check only reads server settings, which
+    # the cluster's own "postgres" database shows as well.
+    return sa.make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
+
+
+def test_gunicorn_refuses_to_start_past_the_budget(database_url, server_limit):
+    settings = production_settings(
+        DATABASE_URL=maintenance_database(database_url),
+        APP_INSTANCES=str(instances_beyond(server_limit)),
+        GUNICORN_BIND=f"127.0.0.1:{free_port()}",
+        WEB_CONCURRENCY="2",
+    )
+    result = run_until_exit("gunicorn", "wsgi:app", **settings)
+    assert result.returncode != 0
+    instances = instances_beyond(server_limit)
+    assert f"error: the database connection budget APP_INSTANCES={instances} x" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_gunicorn_logs_the_budget_it_checked(database_url, server_limit):
+    server = start_gunicorn(**production_settings(DATABASE_URL=maintenance_database(database_url)))
+    log = server.stop()
+    # start_gunicorn runs one worker: 1 x (5 + 5).
+    assert f"= 10, within the {server_limit} allowed" in log
