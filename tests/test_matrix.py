@@ -362,6 +362,7 @@ DISTRIBUTION_OF_IMPORT = {
     "flask_talisman": "flask-talisman",
     "flask_wtf": "flask-wtf",
     "gunicorn": "gunicorn",
+    "kombu": "kombu",
     "marshmallow": "marshmallow",
     "mypy": "mypy",
     "opentelemetry": "opentelemetry-api",

@@ -18,6 +18,9 @@ import shutil
 import socket
 import subprocess
 {%- endif %}
+{%- if cookiecutter.use_celery %}
+import sys
+{%- endif %}
 import tempfile
 {%- if uses_redis %}
 import time
@@ -223,4 +226,25 @@ def redis_app(
     redis.Redis.from_url(redis_url).flushdb()
     monkeypatch.setenv("REDIS_URL", redis_url)
     yield from app_with_empty_tables_after()
+{%- if cookiecutter.use_celery %}
+
+
+@pytest.fixture
+def worker(redis_app: Flask, redis_url: str, database_url: str) -> Iterator[subprocess.Popen[str]]:
+    """A real `celery worker` process taking tasks from Redis, as in production."""
+    environ = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
+    environ.update(APP_ENV="testing", TEST_DATABASE_URL=database_url, REDIS_URL=redis_url)
+    command = ["celery", "--app", "worker", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    process = subprocess.Popen(  # noqa: S603 - the project's own worker, fixed arguments
+        [sys.executable, "-m", *command, "--without-gossip", "--without-mingle"],
+        cwd=PROJECT_ROOT,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield process
+    process.terminate()
+    process.communicate(timeout=30)
+{%- endif %}
 {%- endif %}

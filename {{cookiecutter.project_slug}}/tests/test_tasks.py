@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-
 import psycopg2
-import pytest
 import redis
 import sqlalchemy as sa
 
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 from {{ cookiecutter.package_name }}.tasks import import_users
-
-from .conftest import ISOLATED_VARIABLES, PROJECT_ROOT
 
 ROWS = [
     {"username": "ada", "email": "ada@example.com"},
@@ -51,24 +43,6 @@ def test_a_task_hands_its_connection_back(app, database_url):
     before = connections_to(database_url)
     import_users.delay(ROWS[:1]).get()
     assert connections_to(database_url) == before
-
-
-@pytest.fixture
-def worker(redis_app, redis_url: str, database_url: str) -> Iterator[subprocess.Popen[str]]:
-    environ = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
-    environ.update(APP_ENV="testing", TEST_DATABASE_URL=database_url, REDIS_URL=redis_url)
-    command = ["celery", "--app", "worker", "worker", "--pool", "solo", "--loglevel", "INFO"]
-    process = subprocess.Popen(  # noqa: S603 - the project's own worker, fixed arguments
-        [sys.executable, "-m", *command, "--without-gossip", "--without-mingle"],
-        cwd=PROJECT_ROOT,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    yield process
-    process.terminate()
-    process.communicate(timeout=30)
 
 
 def test_a_real_worker_runs_the_task_through_redis(redis_app, redis_url, worker):

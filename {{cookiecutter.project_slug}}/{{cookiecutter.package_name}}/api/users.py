@@ -1,14 +1,32 @@
-"""/api/users: create, list and fetch users."""
+"""/api/users: create, list and fetch users{% if cookiecutter.use_celery %}, or import many in the background{% endif %}."""
 
 from __future__ import annotations
 
 from flask import abort{% if cookiecutter.use_rate_limiting %}, current_app{% endif %}
+{%- if cookiecutter.use_celery %}
+from kombu.exceptions import OperationalError as KombuOperationalError
+{%- endif %}
 
 from ..extensions import db{% if cookiecutter.use_rate_limiting %}, limiter{% endif %}
 from ..models import User
+{%- if cookiecutter.use_celery %}
+from ..tasks import import_users
+{%- endif %}
 from ..users import DuplicateUserError, UsersPage, create_user, users_page
 from . import bp
-from .schemas import ErrorSchema, PageArgsSchema, UserCreateSchema, UserPageSchema, UserSchema
+from .schemas import (
+    ErrorSchema,
+{%- if cookiecutter.use_celery %}
+    ImportAcceptedSchema,
+{%- endif %}
+    PageArgsSchema,
+    UserCreateSchema,
+{%- if cookiecutter.use_celery %}
+    UserImportSchema,
+{%- endif %}
+    UserPageSchema,
+    UserSchema,
+)
 
 
 @bp.get("/users")
@@ -40,6 +58,32 @@ def create(payload: dict[str, str]) -> User:
         abort(409, description=str(error))
 
 
+{% if cookiecutter.use_celery -%}
+@bp.post("/users/imports")
+{%- if cookiecutter.use_rate_limiting %}
+@limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"])
+{%- endif %}
+@bp.arguments(UserImportSchema)
+@bp.response(202, ImportAcceptedSchema)
+@bp.alt_response(503, schema=ErrorSchema, description="The job queue is unreachable.")
+{%- if cookiecutter.use_rate_limiting %}
+@bp.alt_response(
+    429, schema=ErrorSchema, description="Too many writes from this client; retry later."
+)
+{%- endif %}
+def import_later(payload: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """Create many users in the background; they appear in the list as the task runs.
+
+    A row whose username or email is taken by then is skipped.
+    """
+    try:
+        task = import_users.delay(payload["users"])
+    except KombuOperationalError:
+        abort(503, description="The job queue is unreachable; retry later.")
+    return {"task_id": task.id}
+
+
+{% endif -%}
 # Ids beyond PostgreSQL's integer range cannot exist: a 404, not a database error.
 @bp.get("/users/<int(max=2147483647):user_id>")
 @bp.response(200, UserSchema)
