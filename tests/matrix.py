@@ -127,6 +127,7 @@ _ROWS: dict[str, tuple[Any, ...]] = {
     "defaults":      ("postgres", "web-and-api",  "tailwind",   off,   off,   off,    "none",           "MIT",           "3.13", on,     "github"),
     "all-off":       ("postgres", "api-only",     "plain-css",  off,   off,   off,    "none",           "Proprietary",   "3.12", off,    "none"),
     "all-on-neon":   ("neon",     "web-and-api",  "tailwind",   on,    on,    on,     "opentelemetry",  "Apache-2.0",    "3.11", on,     "github"),
+    "all-on":        ("postgres", "web-and-api",  "tailwind",   on,    on,    on,     "sentry",         "MIT",           "3.13", on,     "gitlab"),
     "api-only":      ("postgres", "api-only",     "tailwind",   off,   on,    off,    "sentry",         "MIT",           "3.11", off,    "gitlab"),
     "web-only-css":  ("postgres", "web-only",     "plain-css",  on,    off,   off,    "none",           "BSD-3-Clause",  "3.11", off,    "none"),
     "pairs-1":       ("neon",     "web-only",     "plain-css",  off,   off,   on,     "sentry",         "Apache-2.0",    "3.13", off,    "none"),

@@ -57,7 +57,7 @@ def redis_env(row: str) -> dict[str, str]:
     if not uses_redis(MATRIX[row]) or not REDIS_AVAILABLE:
         return {}
     # One database per combination, so that no suite sees another's keys.
-    database = REPRESENTATIVE.index(row) + 1
+    database = list(MATRIX).index(row) + 1
     return {"TEST_REDIS_URL": f"{REDIS_URL}/{database}"}
 
 
@@ -130,6 +130,24 @@ def test_no_baked_test_is_skipped(row: str, suite) -> None:
     )
 
 
+@pytest.mark.parametrize("row", ["all-on", "all-on-neon"])
+def test_two_instances_share_their_state_through_redis_and_postgresql(
+    row: str, bake: Bake, venv_for
+) -> None:
+    # The all-on-neon suite runs these tests too; here they run alone, for each database
+    # provider, and must all have run.
+    project = bake(MATRIX[row])
+    result = run(
+        [str(venv_for(project)), *SUITE, "-m", "multi_instance"],
+        cwd=project,
+        timeout=SUITE_TIMEOUT,
+        PYTHONDONTWRITEBYTECODE="1",
+        **redis_env(row),
+    )
+    assert result.returncode == 0, tail(result.stdout)
+    assert re.search(r"\b4 passed", result.stdout), tail(result.stdout)
+
+
 def test_each_option_brings_its_own_tests(row: str, bake: Bake) -> None:
     tests = bake(MATRIX[row]) / "tests"
     answers = MATRIX[row]
@@ -141,6 +159,7 @@ def test_each_option_brings_its_own_tests(row: str, bake: Bake) -> None:
         "test_neon.py": answers["database_provider"] == "neon",
         "e2e/test_browser.py": answers["interface"] != "api-only",
         "e2e/test_hostile_input.py": answers["interface"] != "web-only",
+        "e2e/test_multi_instance.py": uses_redis(answers),
     }
     assert {name: (tests / name).is_file() for name in expected} == expected
 

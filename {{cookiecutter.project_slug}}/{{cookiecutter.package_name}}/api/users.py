@@ -77,7 +77,8 @@ def import_later(payload: dict[str, list[dict[str, str]]]) -> dict[str, str]:
     A row whose username or email is taken by then is skipped.
     """
     try:
-        task = import_users.delay(payload["users"])
+        # Nobody waits for the result: not subscribing to it keeps the call to one publish.
+        task = import_users.apply_async((payload["users"],), ignore_result=True)
     except KombuOperationalError:
         abort(503, description="The job queue is unreachable; retry later.")
     return {"task_id": task.id}
