@@ -105,6 +105,10 @@ PRUNING: tuple[Row, ...] = (
     remove("{package}/tasks.py", lambda a: not a["use_celery"]),
     remove("worker.py", lambda a: not a["use_celery"]),
     remove("tests/test_tasks.py", lambda a: not a["use_celery"]),
+    remove(
+        "tests/e2e/test_multi_instance.py",
+        lambda a: not (a["use_caching"] or a["use_rate_limiting"] or a["use_celery"]),
+    ),
     # observability
     remove("{package}/observability.py", lambda a: a["observability"] == "none"),
     remove("tests/test_observability.py", lambda a: a["observability"] == "none"),
@@ -115,6 +119,7 @@ PRUNING: tuple[Row, ...] = (
     remove("Dockerfile", lambda a: not a["use_docker"]),
     remove(".dockerignore", lambda a: not a["use_docker"]),
     remove("compose.yaml", lambda a: not a["use_docker"]),
+    remove("deploy", lambda a: not a["use_docker"]),
     # ci_provider
     remove(".github", lambda a: a["ci_provider"] != "github"),
     remove(".gitlab-ci.yml", lambda a: a["ci_provider"] != "gitlab"),

@@ -112,8 +112,11 @@ class Server:
         if self._final_output is not None:
             return self._final_output
         self.log.flush()
-        self.log.seek(0)
-        return self.log.read().decode("utf-8", errors="replace")
+        # gunicorn shares this file's offset: read without moving it, or its next lines would
+        # overwrite the first ones.
+        descriptor = self.log.fileno()
+        content = os.pread(descriptor, os.fstat(descriptor).st_size, 0)
+        return content.decode("utf-8", errors="replace")
 
     def stop(self) -> str:
         """Stop gunicorn as a supervisor would (SIGTERM) and return everything it logged."""

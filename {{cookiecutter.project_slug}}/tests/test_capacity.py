@@ -29,15 +29,18 @@ def test_the_budget_counts_every_connection_the_deployment_may_open():
     )
 
 
-def deployment(env_name: str, database_url: str, instances: int = 1, pool_size: int = 5) -> Flask:
+def deployment(
+    env_name: str, database_url: str, instances: int = 1, connection_limit: int = 0
+) -> Flask:
     """An app with the settings the check reads, as load_config() would give them."""
     app = Flask(__name__)
     app.config.update(
         ENV_NAME=env_name,
         APP_INSTANCES=instances,
+        DB_CONNECTION_LIMIT=connection_limit,
         SQLALCHEMY_DATABASE_URI=normalise_database_url(database_url, "DATABASE_URL"),
         SQLALCHEMY_ENGINE_OPTIONS={
-            "pool_size": pool_size,
+            "pool_size": 5,
             "max_overflow": 5,
             "connect_args": {"connect_timeout": 3},
         },
@@ -94,12 +97,21 @@ def test_an_unreachable_database_does_not_stop_the_start(caplog):
     assert "could not check the database connection budget" in caplog.text
 
 
+def test_a_poolers_limit_replaces_the_servers(database_url):
+    # PgBouncer in front: the app's connections count against the pooler's client limit.
+    app = deployment("production", UNREACHABLE_DATABASE, instances=2, connection_limit=30)
+    with pytest.raises(ConfigError, match=r"= 40 exceeds the 30 connections"):
+        check_connection_budget(app, workers=2)
+    check_connection_budget(deployment("production", UNREACHABLE_DATABASE, connection_limit=30), 2)
+
+
 def maintenance_database(database_url: str) -> str:
     # Production refuses test databases by name; the check only reads server settings, which
     # the cluster's own "postgres" database shows as well.
     return sa.make_url(database_url).set(database="postgres").render_as_string(hide_password=False)
 
 
+@pytest.mark.e2e
 def test_gunicorn_refuses_to_start_past_the_budget(database_url, server_limit):
     settings = production_settings(
         DATABASE_URL=maintenance_database(database_url),
@@ -114,6 +126,7 @@ def test_gunicorn_refuses_to_start_past_the_budget(database_url, server_limit):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_gunicorn_logs_the_budget_it_checked(database_url, server_limit):
     server = start_gunicorn(**production_settings(DATABASE_URL=maintenance_database(database_url)))
     log = server.stop()

@@ -62,6 +62,7 @@ def testing_server(migrated_database: None, database_url: str) -> Iterator[Serve
     server.stop()
 
 
+@pytest.mark.e2e
 def test_gunicorn_serves_the_app_and_logs_each_request_with_its_id(testing_server):
     reply = testing_server.get("/readyz", {"X-Request-ID": "trace-42"})
     assert reply.status == 200
@@ -83,6 +84,7 @@ def test_gunicorn_serves_the_app_and_logs_each_request_with_its_id(testing_serve
     assert "request_id=trace-42" in access_lines[0]
 
 
+@pytest.mark.e2e
 def test_production_gunicorn_writes_json_access_logs():
     server = start_production_gunicorn()
     reply = server.get("/healthz")
@@ -99,6 +101,7 @@ def test_production_gunicorn_writes_json_access_logs():
     )
 
 
+@pytest.mark.e2e
 def test_gunicorn_refuses_to_start_with_a_dangerous_setting():
     placeholder = "change-me"
     settings = production_settings(SECRET_KEY=placeholder, GUNICORN_BIND=f"127.0.0.1:{free_port()}")
@@ -108,6 +111,7 @@ def test_gunicorn_refuses_to_start_with_a_dangerous_setting():
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_flask_cli_refuses_with_one_line_too():
     result = run_until_exit("flask", "--app", "wsgi", "routes", APP_ENV="nonsense")
     assert result.returncode != 0

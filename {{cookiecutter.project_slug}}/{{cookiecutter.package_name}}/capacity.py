@@ -63,6 +63,8 @@ def connection_budget(app: Flask, workers: int) -> ConnectionBudget:
 
 def server_connection_limit(app: Flask) -> int:
     """How many connections the database server gives to roles like this app's."""
+    if app.config["DB_CONNECTION_LIMIT"]:
+        return int(app.config["DB_CONNECTION_LIMIT"])
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
 {%- if cookiecutter.database_provider == "neon" %}
     if "-pooler." in (url.host or ""):
@@ -104,7 +106,7 @@ def check_connection_budget(app: Flask, workers: int) -> None:
         app.logger.info("database connection budget %s, within the %d allowed", budget, limit)
         return
     message = (
-        f"the database connection budget {budget} exceeds the {limit} connections the server "
+        f"the database connection budget {budget} exceeds the {limit} connections the database "
         "allows; lower one of those settings or put a connection pooler in front of the database"
     )
     if app.config["ENV_NAME"] == "production":

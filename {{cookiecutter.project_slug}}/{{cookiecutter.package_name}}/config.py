@@ -183,6 +183,9 @@ class BaseConfig:
         self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(environ)
         # Copies of this service sharing the database, for the connection budget (capacity.py).
         self.APP_INSTANCES = _integer(environ, "APP_INSTANCES", 1, minimum=1)
+        # Set when a pooler (PgBouncer) stands between the app and PostgreSQL: its client limit
+        # (max_client_conn) is then what the budget must fit. Unset: ask the server.
+        self.DB_CONNECTION_LIMIT = _integer(environ, "DB_CONNECTION_LIMIT", 0)
 {%- if cookiecutter.database_provider == "neon" %}
         # Worst case about 7.5 s of waiting: longer than a Neon cold start.
         self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 5, minimum=1)
