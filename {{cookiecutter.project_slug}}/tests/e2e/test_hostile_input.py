@@ -30,7 +30,14 @@ pytestmark = pytest.mark.e2e
 
 # Every operation the document describes; test_fuzzing_covers_every_documented_operation
 # fails when a new one is not added here.
-OPERATIONS = [("GET", "/api/users"), ("POST", "/api/users"), ("GET", "/api/users/{user_id}")]
+OPERATIONS = [
+    ("GET", "/api/users"),
+    ("POST", "/api/users"),
+    ("GET", "/api/users/{user_id}"),
+{%- if cookiecutter.use_celery %}
+    ("POST", "/api/users/imports"),
+{%- endif %}
+]
 EXAMPLES_PER_OPERATION = 50
 FUZZ_CONFIG = {
     "request-timeout": 10,
@@ -42,7 +49,15 @@ FUZZ_CONFIG = {
             # "email" format (special-use domains such as .test, for one), so a generated
             # address may fairly get a 422. The hand-picked cases below pin those rules.
             "checks": {"positive_data_acceptance": {"enabled": False}},
-        }
+        },
+{%- if cookiecutter.use_celery %}
+        {
+            # The same rules, for each user in an import.
+            "include-path": "/api/users/imports",
+            "include-method": "POST",
+            "checks": {"positive_data_acceptance": {"enabled": False}},
+        },
+{%- endif %}
     ],
 }
 FUZZ_SETTINGS = settings(
