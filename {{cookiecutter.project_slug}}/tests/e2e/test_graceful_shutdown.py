@@ -22,7 +22,6 @@ import signal
 import socket
 {%- if cookiecutter.use_celery %}
 import subprocess
-import sys
 {%- endif %}
 import time
 from collections.abc import Iterator
@@ -48,8 +47,8 @@ from {{ cookiecutter.package_name }}.models import User
 from {{ cookiecutter.package_name }}.tasks import import_users
 {%- endif %}
 
-from ..conftest import PROJECT_ROOT
-from ..servers import Server, {% if cookiecutter.use_celery %}clean_environment, {% endif %}start_gunicorn
+from ..conftest import PROJECT_ROOT{% if cookiecutter.use_celery %}, start_worker{% endif %}
+from ..servers import Server, start_gunicorn
 
 pytestmark = pytest.mark.e2e
 
@@ -146,18 +145,11 @@ WORKER_DEADLINE = 60
 @pytest.fixture
 def prefork_worker(
     redis_app: Flask, redis_url: str, database_url: str, tmp_path: Path
-) -> Iterator[subprocess.Popen[bytes]]:
+) -> Iterator[subprocess.Popen[str]]:
     """A production-like worker: prefork pool, one child process (so one task at a time)."""
-    command = ["celery", "--app", "worker", "worker", "--pool", "prefork", "--concurrency", "1"]
     with (tmp_path / "worker.log").open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - the project's own worker, fixed arguments
-            [sys.executable, "-m", *command, "--without-gossip", "--without-mingle"],
-            cwd=PROJECT_ROOT,
-            env=clean_environment(
-                APP_ENV="testing", TEST_DATABASE_URL=database_url, REDIS_URL=redis_url
-            ),
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        process = start_worker(
+            database_url, redis_url, "--pool", "prefork", "--concurrency", "1", stdout=log
         )
         yield process
         if process.poll() is None:
@@ -177,7 +169,7 @@ def wait_until_importing(app: Flask) -> None:
         time.sleep(0.05)
 
 
-def pool_processes(worker: subprocess.Popen[bytes]) -> list[int]:
+def pool_processes(worker: subprocess.Popen[str]) -> list[int]:
     found = subprocess.run(  # noqa: S603 - fixed arguments
         ["pgrep", "-P", str(worker.pid)],  # noqa: S607 - procps, on every Linux and macOS
         capture_output=True,
@@ -187,7 +179,7 @@ def pool_processes(worker: subprocess.Popen[bytes]) -> list[int]:
     return [int(pid) for pid in found.stdout.split()]
 
 
-def assert_stopped_cleanly(worker: subprocess.Popen[bytes], redis_url: str) -> None:
+def assert_stopped_cleanly(worker: subprocess.Popen[str], redis_url: str) -> None:
     """A clean exit after SIGTERM, and no message left in Redis to run again."""
     status = worker.wait(timeout=WORKER_DEADLINE)
     assert status == 0, f"the worker exited with status {status}"

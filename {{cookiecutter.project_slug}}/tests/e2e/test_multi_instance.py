@@ -8,7 +8,7 @@ PostgreSQL and Redis.
 """
 
 from __future__ import annotations
-{% if web or not api or cookiecutter.use_celery %}
+{% if web or cookiecutter.use_celery %}
 import re
 {%- endif %}
 {%- if cookiecutter.use_celery and api %}
