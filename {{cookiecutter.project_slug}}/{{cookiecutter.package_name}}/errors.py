@@ -48,8 +48,11 @@ def remove_session(exception: BaseException | None) -> None:
     during the request (a restart, a failover): the response is ready by then, and whatever
     it says (a 201 for a committed write, a 503) must reach the client.
     """
-    reset_session()
-    db.session.remove()
+    # Most requests (probes, static files, cached pages) never open a session: making one
+    # here only to roll it back would cost every one of them.
+    if db.session.registry.has():
+        reset_session()
+        db.session.remove()
 {% if cookiecutter.interface == "web-and-api" %}
 
 def wants_json() -> bool:

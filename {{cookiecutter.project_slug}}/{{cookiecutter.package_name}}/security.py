@@ -59,8 +59,14 @@ def init_app(app: Flask) -> None:
 
 
 def add_isolation_and_cache_headers(response: Response) -> Response:
-    for header, value in ISOLATION_HEADERS.items():
-        response.headers.setdefault(header, value)
-    if "Cache-Control" not in response.headers:
-        response.headers.update(NO_STORE)
+    # One pass over the headers a view already set: werkzeug's setdefault() would scan them
+    # once per header, on every response.
+    present = {name.lower() for name, _ in response.headers.items()}
+    response.headers.extend(
+        (header, value)
+        for header, value in ISOLATION_HEADERS.items()
+        if header.lower() not in present
+    )
+    if "cache-control" not in present:
+        response.headers.extend(NO_STORE)
     return response

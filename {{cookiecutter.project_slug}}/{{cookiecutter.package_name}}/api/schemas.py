@@ -82,7 +82,8 @@ class PageArgsSchema(Schema):
 
 
 class UserPageSchema(Schema):
-    items = fields.List(fields.Nested(UserSchema))
+    # One dump of the whole list (many=True), not one per item; the same OpenAPI array.
+    items = fields.Nested(UserSchema, many=True)
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()

@@ -6,13 +6,21 @@ from flask import abort{% if cookiecutter.use_rate_limiting %}, current_app{% en
 {%- if cookiecutter.use_celery %}
 from kombu.exceptions import OperationalError as KombuOperationalError
 {%- endif %}
-
-from ..extensions import db{% if cookiecutter.use_rate_limiting %}, limiter{% endif %}
+{% if cookiecutter.use_rate_limiting %}
+from ..extensions import limiter
+{%- endif %}
 from ..models import User
 {%- if cookiecutter.use_celery %}
 from ..tasks import import_users
 {%- endif %}
-from ..users import DuplicateUserError, UsersPage, create_user, users_page
+from ..users import (
+    DuplicateUserError,
+    UserRow,
+    UsersPage,
+    create_user,
+    find_user,
+    users_page,
+)
 from . import bp
 from .schemas import (
     ErrorSchema,
@@ -30,7 +38,7 @@ from .schemas import (
 
 
 @bp.get("/users")
-@bp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+@bp.arguments(PageArgsSchema(), location="query", as_kwargs=True)
 @bp.response(200, UserPageSchema)
 def list_users(page: int, per_page: int) -> UsersPage:
     """A page of users, oldest first."""
@@ -42,7 +50,7 @@ def list_users(page: int, per_page: int) -> UsersPage:
 # Outermost, so that requests refused for a bad body count against the limit too.
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"])
 {%- endif %}
-@bp.arguments(UserCreateSchema)
+@bp.arguments(UserCreateSchema())
 @bp.response(201, UserSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="The username or email is taken.")
 {%- if cookiecutter.use_rate_limiting %}
@@ -63,7 +71,7 @@ def create(payload: dict[str, str]) -> User:
 {%- if cookiecutter.use_rate_limiting %}
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"])
 {%- endif %}
-@bp.arguments(UserImportSchema)
+@bp.arguments(UserImportSchema())
 @bp.response(202, ImportAcceptedSchema)
 @bp.alt_response(503, schema=ErrorSchema, description="The job queue is unreachable.")
 {%- if cookiecutter.use_rate_limiting %}
@@ -89,6 +97,9 @@ def import_later(payload: dict[str, list[dict[str, str]]]) -> dict[str, str]:
 @bp.get("/users/<int(max=2147483647):user_id>")
 @bp.response(200, UserSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="No user with this id.")
-def get_user(user_id: int) -> User:
+def get_user(user_id: int) -> UserRow:
     """One user by id."""
-    return db.get_or_404(User, user_id, description="No user with this id.")
+    user = find_user(user_id)
+    if user is None:
+        abort(404, description="No user with this id.")
+    return user
