@@ -7,6 +7,7 @@
     python baked_venv_tasks.py cold-start PACKAGE       (prints seconds: import, create)
     python baked_venv_tasks.py versions PACKAGE...
     python baked_venv_tasks.py server-version URL
+    python baked_venv_tasks.py requests TARGET ENDPOINT COUNT  (for callgrind)
 
 Heavy modules are imported inside each task, so that cold-start imports the app's
 dependencies itself, as a fresh gunicorn would.
@@ -19,6 +20,9 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+# Before the counted ones: the first requests fill caches, pools and statement caches.
+WARM_UP_REQUESTS = 30
 
 # Fixed rows, so every run and every target serves the same bytes: user<n>,
 # user<n>@example.com, all created at the same instant.
@@ -104,6 +108,53 @@ def server_version(url: str) -> None:
         connection.close()
 
 
+def serve_requests(target: str, endpoint: str, count: str) -> None:
+    """Serve COUNT requests to ENDPOINT in-process, for harness/instructions.py.
+
+    `hardened` is the baked app (run in the project directory), `bare` the baseline (run
+    in baselines/). Only operator.call() is counted: the imports and warm-up are not.
+    """
+    import io
+    import operator
+
+    sys.path.insert(0, str(Path.cwd()))
+    module = "wsgi" if target == "hardened" else "bare_flask_app"
+    app = __import__(module).app
+    path, _, query = endpoint.partition("?")
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> None:
+        statuses.append(status)
+
+    def call(times: int) -> None:
+        for _ in range(times):
+            environ = {
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": path,
+                "QUERY_STRING": query,
+                "SERVER_NAME": "127.0.0.1",
+                "SERVER_PORT": "8000",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": "127.0.0.1",
+                "HTTP_HOST": "127.0.0.1",
+                # As wrk sends it: production sits behind a TLS proxy.
+                "HTTP_X_FORWARDED_PROTO": "https",
+                "wsgi.url_scheme": "http",
+                "wsgi.input": io.BytesIO(),
+                "wsgi.errors": sys.stderr,
+                "wsgi.version": (1, 0),
+                "wsgi.multithread": True,
+                "wsgi.multiprocess": True,
+                "wsgi.run_once": False,
+            }
+            b"".join(app(environ, start_response))
+
+    call(WARM_UP_REQUESTS)
+    if not statuses[-1].startswith("200"):
+        raise SystemExit(f"{target} answered {endpoint} with {statuses[-1]}")
+    operator.call(call, int(count))
+
+
 TASKS = {
     "cluster-start": cluster_start,
     "cluster-stop": cluster_stop,
@@ -112,6 +163,7 @@ TASKS = {
     "cold-start": cold_start,
     "versions": versions,
     "server-version": server_version,
+    "requests": serve_requests,
 }
 
 if __name__ == "__main__":

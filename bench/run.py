@@ -38,6 +38,7 @@ from harness.common import (
     BenchError,
     progress,
 )
+from harness.instructions import count_instructions
 from harness.load import LoadPlan, Samples, measure_matrix, warm_up, wrk_version
 from harness.project import (
     Choices,
@@ -138,6 +139,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"also time the hardened list under these workers x threads "
         f"(default {DEFAULT_SWEEP}); adds about a minute",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions per request with valgrind (adds about 2 minutes)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--results", type=Path, default=RESULTS_FILE)
     return parser.parse_args(argv)
@@ -174,6 +180,9 @@ def benchmark(
             rss = {name: worker_rss(server) for name, server in servers.items()}
             load = (load_before, os.getloadavg()[0])
         sweep = sweep_hardened(wrk, setup, plan, args.sweep) if args.sweep else None
+        instructions = (
+            count_instructions(setup, ENDPOINTS) if args.instructions else None
+        )
 
         progress("timing create_app() cold starts")
         cold = cold_start(
@@ -194,6 +203,7 @@ def benchmark(
             load=load,
             command=command,
             sweep=sweep,
+            instructions=instructions,
         )
 
 

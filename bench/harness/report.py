@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from harness.common import ENDPOINTS, LIST_ENDPOINT, TARGETS
+from harness.instructions import INSTRUCTIONS_HEADER, Counts, instruction_rows
 from harness.load import LoadPlan, Samples, combine
 from harness.procfs import machine
 from harness.project import COLD_STARTS, Setup
@@ -141,6 +142,7 @@ class Report:
     load: tuple[float, float]
     command: str
     sweep: Samples | None = None
+    instructions: Counts | None = None
 
     @property
     def middle(self) -> int:
@@ -168,6 +170,16 @@ class Report:
                 cpu_rows(self.samples, self.middle),
             ),
         ]
+        if self.instructions:
+            tables.append(
+                Table(
+                    "Instructions per request (millions, callgrind)",
+                    "In-process through WSGI, no server: the app's own work. Unlike "
+                    "req/s, the same whatever else the machine is doing.",
+                    INSTRUCTIONS_HEADER,
+                    instruction_rows(self.instructions, ENDPOINTS),
+                )
+            )
         if self.sweep:
             tables.append(
                 Table(
