@@ -121,7 +121,9 @@ _page_of_users = _user_rows.limit(sa.bindparam("limit")).offset(sa.bindparam("of
 PAGE_OLDEST_FIRST = _page_of_users.order_by(_users.c.id)
 PAGE_NEWEST_FIRST = _page_of_users.order_by(_users.c.id.desc())
 COUNT_USERS = sa.select(sa.func.count()).select_from(_users)
+{%- if cookiecutter.interface != "web-only" %}
 USER_BY_ID = _user_rows.where(_users.c.id == sa.bindparam("id"))
+{%- endif %}
 
 
 @dataclass(frozen=True)
@@ -160,12 +162,14 @@ def users_page(page: int, per_page: int, newest_first: bool = False) -> UsersPag
     items = [_user_row(row) for row in rows]
     total = connection.scalar(COUNT_USERS) or 0
     return UsersPage(items, page, per_page, total)
+{%- if cookiecutter.interface != "web-only" %}
 
 
 def find_user(user_id: int) -> UserRow | None:
     """The user with this id, or None; a read like users_page(), without the ORM."""
     row = db.session.connection().execute(USER_BY_ID, {"id": user_id}).first()
     return None if row is None else _user_row(row)
+{%- endif %}
 
 
 def _user_row(row: sa.Row[int, str, str, datetime]) -> UserRow:
