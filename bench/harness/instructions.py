@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness.common import BenchError, progress, tail
+from harness.common import BenchError, progress, run, tail
 from harness.project import BASELINES_DIR, TASKS, Setup
 
 # Enough to average out the odd pool checkout or cache miss; each run takes about 30 s.
@@ -37,6 +36,8 @@ def valgrind_command(valgrind: str) -> list[str]:
         "--collect-atstart=no",
         "--toggle-collect=_operator_call",
         "--callgrind-out-file=/dev/null",
+        # Its summary on stdout, which run() returns; the app's stderr stays apart.
+        "--log-fd=1",
     ]
 
 
@@ -58,20 +59,12 @@ def count_one(
         endpoint,
         str(COUNTED_REQUESTS),
     ]
-    result = subprocess.run(
-        command,
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    found = COLLECTED.search(result.stderr)
-    if result.returncode != 0 or found is None or int(found.group(1)) == 0:
+    output = run(command, cwd=cwd, env=env)
+    found = COLLECTED.search(output)
+    if found is None or int(found.group(1)) == 0:
         raise BenchError(
-            f"callgrind could not count {target} {endpoint} (an interpreter without "
-            f"symbols shows no _operator_call):\n{tail(result.stderr + result.stdout)}"
+            f"callgrind counted nothing for {target} {endpoint}: this interpreter "
+            f"shows valgrind no _operator_call symbol:\n{tail(output)}"
         )
     return int(found.group(1)) / COUNTED_REQUESTS / 1e6
 
