@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-# Before the counted ones: the first requests fill caches, pools and statement caches.
+# Before the counted ones: the first requests open pooled connections and fill caches.
 WARM_UP_REQUESTS = 30
 
 # Fixed rows, so every run and every target serves the same bytes: user<n>,

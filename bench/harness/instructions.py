@@ -22,23 +22,9 @@ from harness.project import BASELINES_DIR, TASKS, Setup
 # Enough to average out the odd pool checkout or cache miss; each run takes about 30 s.
 COUNTED_REQUESTS = 100
 INSTRUCTION_TARGETS = ("hardened", "bare")
-# baked_venv_tasks.py serves the counted requests inside operator.call(), a C function
-# nothing else calls: collection is on only inside it, leaving out imports and warm-up.
 COLLECTED = re.compile(r"Collected : (\d+)")
 
 Counts = dict[tuple[str, str], float]
-
-
-def valgrind_command(valgrind: str) -> list[str]:
-    return [
-        valgrind,
-        "--tool=callgrind",
-        "--collect-atstart=no",
-        "--toggle-collect=_operator_call",
-        "--callgrind-out-file=/dev/null",
-        # Its summary on stdout, which run() returns; the app's stderr stays apart.
-        "--log-fd=1",
-    ]
 
 
 def count_one(
@@ -51,7 +37,16 @@ def count_one(
 ) -> float:
     """Millions of instructions per request for one target and endpoint."""
     command = [
-        *valgrind_command(valgrind),
+        valgrind,
+        "--tool=callgrind",
+        # baked_venv_tasks.py serves the counted requests inside operator.call(), a C
+        # function nothing else calls: counting only inside it leaves out imports and
+        # warm-up.
+        "--collect-atstart=no",
+        "--toggle-collect=_operator_call",
+        "--callgrind-out-file=/dev/null",
+        # Its summary on stdout, which run() returns; the app's stderr stays apart.
+        "--log-fd=1",
         str(python),
         str(TASKS),
         "requests",

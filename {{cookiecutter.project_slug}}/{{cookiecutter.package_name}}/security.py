@@ -62,11 +62,8 @@ def add_isolation_and_cache_headers(response: Response) -> Response:
     # One pass over the headers a view already set: werkzeug's setdefault() would scan them
     # once per header, on every response.
     present = {name.lower() for name, _ in response.headers.items()}
+    defaults = ISOLATION_HEADERS if "cache-control" in present else ISOLATION_HEADERS | NO_STORE
     response.headers.extend(
-        (header, value)
-        for header, value in ISOLATION_HEADERS.items()
-        if header.lower() not in present
+        (header, value) for header, value in defaults.items() if header.lower() not in present
     )
-    if "cache-control" not in present:
-        response.headers.extend(NO_STORE)
     return response
