@@ -55,6 +55,7 @@ PRODUCTION_KEY = "a-production-secret-key-that-is-long-enough"
 # Settings from a developer's shell or .env must not change what the tests see.
 ISOLATED_VARIABLES = (
     "APP_ENV",
+    "ENV_FILE",
     "DATABASE_URL",
     "DATABASE_URL_DIRECT",
     "SECRET_KEY",

@@ -183,7 +183,7 @@ def test_the_entry_point_refuses_each_dangerous_setting_in_one_line(
 ):
     for variable, value in changes.items():
         production_env.setenv(variable, value)
-    # wsgi.py loads .env into os.environ: keep what it adds from reaching other tests.
+    # Outside production wsgi.py loads .env into os.environ: keep that from other tests.
     with mock.patch.dict(os.environ), pytest.raises(SystemExit) as refused:
         runpy.run_path(str(PROJECT_ROOT / "wsgi.py"))
     # A string exit code: Python prints it to stderr and exits with status 1.
