@@ -82,6 +82,8 @@ PRUNING: tuple[Row, ...] = (
     remove("{package}/static", lambda a: a["interface"] == "api-only"),
     remove("tests/main", lambda a: a["interface"] == "api-only"),
     remove("tests/e2e/test_browser.py", lambda a: a["interface"] == "api-only"),
+    remove("{package}/home.py", lambda a: a["interface"] != "api-only"),
+    remove("tests/test_home.py", lambda a: a["interface"] != "api-only"),
     remove("{package}/api", lambda a: a["interface"] == "web-only"),
     remove("tests/api", lambda a: a["interface"] == "web-only"),
     remove("tests/e2e/test_hostile_input.py", lambda a: a["interface"] == "web-only"),

@@ -57,6 +57,7 @@ PROJECT_DEPENDENCY_NAMES = frozenset(
         "amqp",
         "anyio",
         "apispec",
+        "axe_playwright_python",
         "bandit",
         "billiard",
         "blinker",

@@ -350,6 +350,7 @@ def test_cruft_file_records_every_answer(project: Path, answers) -> None:
 # Import name (or dotted prefix, for namespace packages) -> the distribution
 # that provides it. Longest prefix wins.
 DISTRIBUTION_OF_IMPORT = {
+    "axe_playwright_python": "axe-playwright-python",
     "celery": "celery",
     "dotenv": "python-dotenv",
     "email_validator": "email-validator",

@@ -13,6 +13,9 @@ database), otherwise a throwaway `redis-server` on a free loopback port.
 from __future__ import annotations
 
 import os
+{%- if cookiecutter.interface != "api-only" %}
+import re
+{%- endif %}
 import shutil
 {%- if uses_redis %}
 import socket
@@ -28,9 +31,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 {%- if cookiecutter.use_celery %}
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NoReturn
 {%- else %}
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 {%- endif %}
 
 import pytest
@@ -45,6 +48,7 @@ from flask_migrate import upgrade
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres, PostgresNotFoundError
+from {{ cookiecutter.package_name }}.models import User
 
 if TYPE_CHECKING:
     from .servers import Server
@@ -75,6 +79,34 @@ ISOLATED_VARIABLES = (
     "OTEL_EXPORTER_OTLP_ENDPOINT",
 {%- endif %}
 )
+{%- if cookiecutter.interface != "api-only" %}
+
+# The hidden field Flask-WTF renders into every form.
+CSRF_TOKEN_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+{%- endif %}
+
+
+def missing_prerequisite(reason: str) -> NoReturn:
+    """Skip, saying what to install; in CI (CI=true, as GitHub and GitLab set it) fail instead,
+    since a skip there would let the pipeline pass without running the tests."""
+    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{reason} (a failure, not a skip, because CI is set)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def user_count(app: Flask) -> int:
+    """How many users the database holds, asked of the database itself."""
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+{%- if cookiecutter.interface != "api-only" %}
+
+
+def csrf_token_in(page: str) -> str:
+    """The CSRF token a rendered form carries."""
+    match = CSRF_TOKEN_FIELD.search(page)
+    assert match, f"the page has no CSRF token field:\n{page}"
+    return match.group(1)
+{%- endif %}
 
 
 @pytest.fixture(scope="session")

@@ -178,6 +178,8 @@ def production_settings(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": UNREACHABLE_DATABASE,
         "TRUSTED_HOSTS": "127.0.0.1",
         "PROXY_FIX_X_PROTO": "1",
+        # As the README deploys: the flask command must not read the project's development .env.
+        "FLASK_SKIP_DOTENV": "1",
 {%- if uses_redis %}
         "REDIS_URL": UNREACHABLE_REDIS,
 {%- endif %}

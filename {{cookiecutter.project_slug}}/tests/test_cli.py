@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import sqlalchemy as sa
 
-from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }} import cli, create_app
 from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.models import User
 
-
-def user_count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(User))
+from .conftest import user_count
+from .servers import free_port
 
 
 def test_seed_users_inserts_and_skips_existing(app, runner):
@@ -64,3 +65,27 @@ def test_local_db_only_manages_a_local_database(monkeypatch):
     result = create_app("development").test_cli_runner().invoke(args=["local-db", "status"])
     assert result.exit_code != 0
     assert "only manages a database on 127.0.0.1" in result.output
+
+
+def test_local_db_status_exits_as_pg_ctl_status_does(monkeypatch):
+    # A cluster of the test's own, on a free port: never the project's .postgres/. Its own
+    # temporary directory, which as root the cluster's `postgres` user is given.
+    directory = Path(tempfile.mkdtemp(prefix="pytest-local-db-"))
+    monkeypatch.setattr(cli, "local_db_directory", lambda: directory)
+    monkeypatch.setenv("SECRET_KEY", "development-key")
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{free_port()}/app")
+    runner = create_app("development").test_cli_runner()
+
+    def status() -> tuple[int, str]:
+        result = runner.invoke(args=["local-db", "status"])
+        return result.exit_code, result.output.strip()
+
+    assert status() == (4, "not created yet; `flask local-db start` creates and starts it")
+    try:
+        assert runner.invoke(args=["local-db", "start"]).exit_code == 0
+        assert status() == (0, "running")
+        assert runner.invoke(args=["local-db", "stop"]).exit_code == 0
+        assert status() == (3, "stopped; start it with `flask local-db start`")
+    finally:
+        runner.invoke(args=["local-db", "stop"])
+        shutil.rmtree(directory, ignore_errors=True)

@@ -10,6 +10,8 @@ from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 
+from .conftest import user_count
+
 
 @pytest.fixture
 def crashing_app(migrated_database) -> Flask:
@@ -59,8 +61,7 @@ def test_unhandled_error_is_a_500_and_rolls_back(crashing_app, path, mimetype):
     assert response.mimetype == mimetype
     assert "Traceback" not in response.get_data(as_text=True)
     assert crashing_app.extensions["users_seen_after_request"] == 0
-    with crashing_app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    assert user_count(crashing_app) == 0
 
 
 {% if cookiecutter.interface != "web-only" -%}
@@ -78,13 +79,13 @@ def test_database_outage_is_a_503_not_a_500(monkeypatch):
     api = client.get("/api/users")
     assert api.status_code == 503
     assert api.get_json()["error"] == "Service Unavailable"
-    assert api.headers["Retry-After"]
+    assert api.headers["Retry-After"] == "5"
 {%- endif %}
 {%- if cookiecutter.interface != "api-only" %}
     page = client.get("/users")
     assert page.status_code == 503
     assert page.mimetype == "text/html"
-    assert page.headers["Retry-After"]
+    assert page.headers["Retry-After"] == "5"
 {%- endif %}
 
 

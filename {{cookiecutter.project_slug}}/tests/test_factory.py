@@ -9,8 +9,13 @@ from unittest import mock
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
+{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+
+from {{ cookiecutter.package_name }} import create_app, logs
+{%- else %}
 
 from {{ cookiecutter.package_name }} import create_app
+{%- endif %}
 from {{ cookiecutter.package_name }}.config import ConfigError
 
 from .conftest import PRODUCTION_KEY, PROJECT_ROOT
@@ -56,6 +61,40 @@ def test_production_engine_keeps_connections_healthy(production_env):
     assert 0 < options["pool_recycle"] <= 1800
     assert (options["pool_size"], options["max_overflow"]) == (7, 3)
     assert options["connect_args"]["connect_timeout"] <= 5
+
+
+def test_production_pool_defaults(production_env):
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    defaults = {key: options[key] for key in ("pool_size", "max_overflow", "pool_timeout")}
+    assert defaults == {"pool_size": 5, "max_overflow": 5, "pool_timeout": 10}
+{%- if cookiecutter.database_provider == "neon" %}
+    assert options["pool_recycle"] == 240
+{%- else %}
+    assert options["pool_recycle"] == 1800
+{%- endif %}
+    assert options["connect_args"]["connect_timeout"] == 3
+
+
+def test_a_secret_key_of_exactly_the_minimum_length_is_accepted(production_env):
+    production_env.setenv("SECRET_KEY", "k" * 32)
+    assert create_app().config["SECRET_KEY"] == "k" * 32
+    production_env.setenv("SECRET_KEY", "k" * 31)
+    with pytest.raises(ConfigError, match="SECRET_KEY is shorter than 32 characters"):
+        create_app()
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "False", "no"])
+def test_production_accepts_flask_debug_values_that_keep_the_debugger_off(production_env, value):
+    production_env.setenv("FLASK_DEBUG", value)
+    assert not create_app().debug
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes", "off"])
+def test_production_refuses_flask_debug_values_that_turn_the_debugger_on(production_env, value):
+    # "off" too: Flask's command line turns the debugger on for any value but 0, false and no.
+    production_env.setenv("FLASK_DEBUG", value)
+    with pytest.raises(ConfigError, match="FLASK_DEBUG is on with APP_ENV=production"):
+        create_app()
 
 
 @pytest.mark.parametrize(
@@ -161,6 +200,7 @@ GUARDS = [
     ),
     pytest.param({"PROXY_FIX_X_FOR": "-1"}, "PROXY_FIX_X_FOR must be a whole number", id="proxy"),
     pytest.param({"APP_INSTANCES": "0"}, "APP_INSTANCES must be a whole number", id="instances"),
+    pytest.param({"HSTS_PRELOAD": "maybe"}, "HSTS_PRELOAD must be 1 or 0", id="hsts-preload"),
 {%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
     pytest.param({"REDIS_URL": ""}, "REDIS_URL is not set", id="missing-redis-url"),
     pytest.param(
@@ -212,11 +252,17 @@ def test_database_names_that_merely_contain_test_are_allowed(production_env):
 
 
 def test_development_warns_that_without_redis_each_process_keeps_its_own_state(monkeypatch, capfd):
+    monkeypatch.setattr(logs, "_warned", set())
     monkeypatch.setenv("SECRET_KEY", "development-key")
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/app")
     create_app("development")
-    assert "REDIS_URL is not set, so" in capfd.readouterr().err
+    create_app("development")
+    warnings = [line for line in capfd.readouterr().err.splitlines() if "REDIS_URL" in line]
+    # Once per process, however many apps it makes (the CLI and the reloader make several).
+    assert len(warnings) == 1, warnings
+    assert "REDIS_URL is not set, so this process keeps" in warnings[0]
 
+    monkeypatch.setattr(logs, "_warned", set())
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     create_app("development")
     assert "REDIS_URL" not in capfd.readouterr().err

@@ -50,6 +50,20 @@ def test_bad_emails_are_refused(given):
         clean_email(given)
 
 
+def longest_email(extra: int = 0) -> str:
+    """A valid address of 254 characters (+ extra), the most the column and RFC 5321 allow."""
+    labels = ["b" * 63, "c" * 63, "d" * (57 + extra), "com"]
+    return "a" * 64 + "@" + ".".join(labels)
+
+
+def test_an_email_of_the_maximum_length_is_stored(app):
+    assert len(longest_email()) == 254
+    with app.app_context():
+        assert create_user("longest", longest_email()).email == longest_email()
+    with pytest.raises(ValueError, match="at most 254 characters"):
+        clean_email(longest_email(extra=1))
+
+
 def test_create_user_reports_which_field_is_taken_and_recovers(app):
     with app.app_context():
         create_user("alice", "alice@example.com")

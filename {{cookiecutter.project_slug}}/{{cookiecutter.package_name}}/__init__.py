@@ -24,7 +24,7 @@ def create_app(env: str | None = None) -> Flask:
 
     logs.init_app(app)
     for warning in config.warnings():
-        app.logger.warning(warning)
+        logs.warn_once(app, warning)
 {%- if cookiecutter.observability != "none" %}
     observability.init_app(app)
 {%- endif %}
@@ -52,11 +52,26 @@ def create_app(env: str | None = None) -> Flask:
 {%- if cookiecutter.use_celery %}
     tasks.init_app(app)
 {%- endif %}
+{%- if cookiecutter.interface != "web-only" %}
 
-{% if cookiecutter.interface != "web-only" %}    from .api import bp as api_bp
-{% endif %}    from .health import bp as health_bp
-{% if cookiecutter.interface != "api-only" %}    from .main import bp as main_bp
-{% endif %}
+    from .api import bp as api_bp
+    from .health import bp as health_bp
+{%- else %}
+
+    from .health import bp as health_bp
+{%- endif %}
+{%- if cookiecutter.interface != "api-only" %}
+    from .main import bp as main_bp
+{%- else %}
+    from .home import bp as home_bp
+{%- endif %}
+
+    app.register_blueprint(health_bp)
+{%- if cookiecutter.interface != "api-only" %}
+    app.register_blueprint(main_bp)
+{%- else %}
+    app.register_blueprint(home_bp)
+{%- endif %}
 {%- if cookiecutter.interface == "web-and-api" %}
     # The JSON API uses no cookie-based auth and only parses application/json bodies,
     # which a cross-site form cannot send, so CSRF tokens are for the HTML forms.
@@ -64,10 +79,6 @@ def create_app(env: str | None = None) -> Flask:
 {%- endif %}
 {%- if cookiecutter.interface != "web-only" %}
     rest_api.register_blueprint(api_bp)
-{%- endif %}
-    app.register_blueprint(health_bp)
-{%- if cookiecutter.interface != "api-only" %}
-    app.register_blueprint(main_bp)
 {%- endif %}
 {% if cookiecutter.interface != "web-only" %}
     # After flask-smorest, whose own HTTP error handler these replace.

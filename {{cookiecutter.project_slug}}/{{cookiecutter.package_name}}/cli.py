@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy.dialects.postgresql import insert
 
 from .extensions import db
-from .local_postgres import LocalPostgres, PostgresNotFoundError
+from .local_postgres import NO_CLUSTER, RUNNING, STOPPED, LocalPostgres, PostgresNotFoundError
 from .models import User
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -72,6 +72,11 @@ def local_db_group() -> None:
     """A private PostgreSQL for development, in .postgres/ (needs no Docker)."""
 
 
+def local_db_directory() -> Path:
+    """Where `flask local-db` keeps its cluster: .postgres/ in the project."""
+    return Path(current_app.root_path).parent / ".postgres"
+
+
 def _local_cluster() -> tuple[LocalPostgres, str]:
     refuse_in_production("local-db")
     url = sa.make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
@@ -80,9 +85,10 @@ def _local_cluster() -> tuple[LocalPostgres, str]:
             f"DATABASE_URL points at {url.host!r}; local-db only manages a database on "
             "127.0.0.1 (e.g. postgresql://postgres@127.0.0.1:55432/dbname)"
         )
-    directory = Path(current_app.root_path).parent / ".postgres"
     try:
-        cluster = LocalPostgres(directory, port=url.port or 5432, listen_addresses="127.0.0.1")
+        cluster = LocalPostgres(
+            local_db_directory(), port=url.port or 5432, listen_addresses="127.0.0.1"
+        )
     except PostgresNotFoundError as error:
         raise click.ClickException(str(error)) from None
     return cluster, url.database
@@ -110,9 +116,19 @@ def local_db_stop() -> None:
     click.echo("PostgreSQL stopped.")
 
 
+STATUS_MESSAGES = {
+    RUNNING: "running",
+    STOPPED: "stopped; start it with `flask local-db start`",
+    NO_CLUSTER: "not created yet; `flask local-db start` creates and starts it",
+}
+
+
 @local_db_group.command("status")
 @with_appcontext
 def local_db_status() -> None:
-    """Say whether the cluster is running."""
+    """Say whether the cluster is running; exit 0 if so, 3 if stopped, 4 if there is none (as
+    `pg_ctl status` does), so that scripts can ask too."""
     cluster, _ = _local_cluster()
-    click.echo("running" if cluster.running() else "stopped")
+    status = cluster.status()
+    click.echo(STATUS_MESSAGES.get(status, f"unknown (pg_ctl status exited {status})"))
+    raise click.exceptions.Exit(status)

@@ -39,11 +39,16 @@ TLS_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
 {% endif -%}
 # "test", "tests", "myapp_test", "test_orders": the names test databases are given.
 TEST_DATABASE_NAME = re.compile(r"(^|[_-])tests?($|[_-])")
-FALSE_VALUES = frozenset({"", "0", "false", "no", "off"})
+# How Flask reads FLASK_DEBUG (flask.helpers.get_debug_flag): any other value, "off" included,
+# turns the debugger on.
+FLASK_DEBUG_OFF = frozenset({"", "0", "false", "no"})
+# What a yes/no setting accepts; unset means no.
+YES = frozenset({"1", "true", "yes", "on"})
+NO = frozenset({"", "0", "false", "no", "off"})
 {%- set redis_users = [] %}
 {%- if cookiecutter.use_caching %}{% set _ = redis_users.append("the cache") %}{% endif %}
 {%- if cookiecutter.use_rate_limiting %}{% set _ = redis_users.append("rate limits") %}{% endif %}
-{%- if cookiecutter.use_celery %}{% set _ = redis_users.append("Celery") %}{% endif %}
+{%- if cookiecutter.use_celery %}{% set _ = redis_users.append("Celery's task queue") %}{% endif %}
 {%- if redis_users %}
 {%- set shared = redis_users[0] if redis_users | length == 1 else redis_users[:-1] | join(", ") ~ " and " ~ redis_users[-1] %}
 # What production shares between processes (workers, instances) through Redis.
@@ -121,6 +126,15 @@ def _fraction(environ: Mapping[str, str], variable: str, default: float) -> floa
 
 
 {% endif -%}
+def _yes_or_no(environ: Mapping[str, str], variable: str) -> bool:
+    raw = environ.get(variable, "").strip()
+    if raw.lower() in YES:
+        return True
+    if raw.lower() in NO:
+        return False
+    raise ConfigError(f"{variable} must be 1 or 0 (yes/no, true/false, on/off), not {raw!r}")
+
+
 def _list(environ: Mapping[str, str], variable: str) -> list[str]:
     return [item.strip() for item in environ.get(variable, "").split(",") if item.strip()]
 
@@ -136,6 +150,7 @@ class BaseConfig:
     DEBUG = False
     TESTING = False
     PROJECT_NAME = "{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\"') }}"
+    PROJECT_DESCRIPTION = "{{ cookiecutter.description | replace('\\', '\\\\') | replace('"', '\\"') }}"
 
     # Refuse request bodies over 1 MiB with a 413 before they are read.
     MAX_CONTENT_LENGTH = 1024 * 1024
@@ -191,7 +206,10 @@ class BaseConfig:
         self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 5, minimum=1)
 {%- endif %}
         # Flask's CLI turns the debugger on from FLASK_DEBUG, whatever DEBUG says.
-        self._debug_requested = environ.get("FLASK_DEBUG", "").lower() not in FALSE_VALUES
+        self._debug_requested = environ.get("FLASK_DEBUG", "").lower() not in FLASK_DEBUG_OFF
+        # Asks browsers' built-in lists to make the domain and every subdomain HTTPS-only: a
+        # commitment that takes months to undo (https://hstspreload.org), so never a default.
+        self.HSTS_PRELOAD = _yes_or_no(environ, "HSTS_PRELOAD")
         self.PROXY_FIX = {
             hop: _integer(environ, f"PROXY_FIX_X_{hop.upper()}", 0)
             for hop in ("for", "proto", "host", "port", "prefix")
@@ -307,9 +325,9 @@ class DevelopmentConfig(BaseConfig):
         if self.REDIS_URL:
             return []
         return [
-            f"REDIS_URL is not set, so {SHARED_THROUGH_REDIS} stay in this process: right "
-            "for one process, wrong for several workers or instances (each would keep its "
-            "own); set REDIS_URL=redis://localhost:6379/0 to share them"
+            f"REDIS_URL is not set, so this process keeps {SHARED_THROUGH_REDIS} to itself: "
+            "fine for one process, wrong for several workers or instances, which would each "
+            "keep their own; set REDIS_URL=redis://localhost:6379/0 to share them"
         ]
 {%- endif %}
 

@@ -19,6 +19,8 @@ import psycopg2
 from psycopg2 import sql
 
 SUPERUSER = "postgres"
+# The exit codes of `pg_ctl status`, which `flask local-db status` passes on.
+RUNNING, STOPPED, NO_CLUSTER = 0, 3, 4
 # Debian and Ubuntu keep the server binaries off PATH, one directory per major version.
 DEBIAN_BINARIES = "/usr/lib/postgresql/*/bin/initdb"
 INSTALL_HINT = (
@@ -115,11 +117,14 @@ class LocalPostgres:
     def initialised(self) -> bool:
         return (self.data_dir / "PG_VERSION").exists()
 
+    def status(self) -> int:
+        """`pg_ctl status`'s answer: 0 running, 3 stopped, 4 no cluster here yet."""
+        if not self.initialised():
+            return NO_CLUSTER
+        return self._run("pg_ctl", "status", "-D", str(self.data_dir)).returncode
+
     def running(self) -> bool:
-        return (
-            self.initialised()
-            and self._run("pg_ctl", "status", "-D", str(self.data_dir)).returncode == 0
-        )
+        return self.status() == RUNNING
 
     def init(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)

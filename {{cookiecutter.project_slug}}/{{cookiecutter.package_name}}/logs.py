@@ -40,6 +40,17 @@ def init_app(app: Flask) -> None:
     configure_app_logger(app)
 
 
+# Start-up warnings already logged by this process (see warn_once).
+_warned: set[str] = set()
+
+
+def warn_once(app: Flask, message: str) -> None:
+    """Log a start-up warning once per process, however many apps the process creates."""
+    if message not in _warned:
+        _warned.add(message)
+        app.logger.warning(message)
+
+
 def current_request_id() -> str:
     if not has_request_context():
         return "-"

@@ -46,6 +46,7 @@ def init_app(app: Flask) -> None:
         strict_transport_security=True,
         strict_transport_security_max_age=ONE_YEAR,
         strict_transport_security_include_subdomains=True,
+        strict_transport_security_preload=app.config["HSTS_PRELOAD"],
         content_security_policy=CONTENT_SECURITY_POLICY,
         content_security_policy_nonce_in=["script-src", "style-src"],
         frame_options="DENY",

@@ -12,8 +12,9 @@ from {{ cookiecutter.package_name }} import create_app
 {% endif -%}
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
-{%- if cookiecutter.use_celery %}
 
+from ..conftest import user_count
+{%- if cookiecutter.use_celery %}
 from ..servers import UNREACHABLE_REDIS
 {%- endif %}
 
@@ -65,7 +66,12 @@ def test_list_users_pages_oldest_first(client):
 
 def test_list_defaults_to_the_first_page_of_twenty(client):
     body = client.get("/api/users").get_json()
-    assert (body["page"], body["per_page"], body["items"]) == (1, 20, [])
+    assert body == {"items": [], "page": 1, "per_page": 20, "total": 0, "pages": 0}
+
+
+@pytest.mark.parametrize("query", ["page=1&per_page=1", "per_page=100", "page=1000000"])
+def test_pagination_limits_are_inclusive(client, query):
+    assert client.get(f"/api/users?{query}").status_code == 200
 
 
 def test_a_page_past_the_end_is_empty(client):
@@ -152,8 +158,7 @@ def test_duplicate_user_is_a_409_and_nothing_is_lost(client, app, second, field)
     response = client.post("/api/users", json=second)
     assert response.status_code == 409
     assert field in response.get_json()["message"]
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+    assert user_count(app) == 1
 
 
 def test_oversized_body_is_a_json_413(client, app):
@@ -177,11 +182,30 @@ def test_unknown_api_path_is_a_json_404(client):
 
 
 {% if cookiecutter.interface == "web-and-api" -%}
-def test_api_needs_no_csrf_token(client, app):
-    # CSRF protection is on in the tests (as in production); the API is exempt because it
-    # only reads application/json bodies, which a cross-site form cannot send.
-    assert app.config.get("WTF_CSRF_ENABLED", True)
+def test_the_api_is_exempt_from_the_csrf_check_that_guards_the_forms(client, app):
+    # The same app refuses a form posted without a token...
+    form = {"username": "mallory", "email": "mallory@example.com"}
+    refused = client.post("/users", data=form, headers={"Referer": "https://localhost/users"})
+    assert refused.status_code == 400
+    assert "CSRF token is missing" in refused.get_data(as_text=True)
+    # ...while the API takes JSON without one: a cross-site form cannot send application/json.
     assert create(client).status_code == 201
+    assert user_count(app) == 1
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", "username=mallory&email=mallory%40example.com"),
+        ("multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data\r\n\r\n--x--"),
+        ("text/plain", '{"username": "mallory", "email": "mallory@example.com"}'),
+    ],
+    ids=["urlencoded", "multipart", "text-plain"],
+)
+def test_the_api_refuses_every_body_a_cross_site_form_can_send(client, app, content_type, body):
+    response = client.post("/api/users", data=body, headers={"Content-Type": content_type})
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert user_count(app) == 0
 
 
 {% endif -%}
@@ -252,8 +276,7 @@ def test_an_invalid_import_is_refused_whole(client, app, body):
     response = client.post("/api/users/imports", json=body)
     assert response.status_code == 422
     assert "error" in response.get_json()
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    assert user_count(app) == 0
 
 
 def test_an_import_while_the_queue_is_unreachable_is_a_503(migrated_database, monkeypatch):

@@ -1,12 +1,13 @@
 """The HTML pages in a real browser: the system's Chromium, driven by Playwright, against gunicorn.
 
 What only a browser can tell: that the pages load under the strict Content-Security-Policy
-with no console error, blocked script or failed request; that the CSRF cookie and token survive
-a real form submission; and that hostile input is shown as text instead of running.
+with no console error, blocked script or failed request; that axe-core finds no accessibility
+violation on any of them; that the CSRF cookie and token survive a real form submission; and
+that hostile input is shown as text instead of running.
 
 The browser is the one installed on the machine (CHROMIUM_PATH, or chromium / google-chrome on
 PATH), never one downloaded by `playwright install`. Without one the module is skipped, saying
-what to install.
+what to install, except in CI, where that is a failure.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pytest
 import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import (
     ConsoleMessage,
@@ -31,6 +33,7 @@ from playwright.sync_api import (
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 
+from ..conftest import missing_prerequisite, user_count
 from ..servers import Server
 
 pytestmark = pytest.mark.e2e
@@ -78,11 +81,22 @@ def find_chromium() -> str | None:
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None:
-    pytest.skip(
+    missing_prerequisite(
         "no Chromium found for the browser tests: install it (Debian/Ubuntu: `sudo apt-get "
-        "install chromium`) or set CHROMIUM_PATH to a Chromium or Chrome executable",
-        allow_module_level=True,
+        "install chromium`) or set CHROMIUM_PATH to a Chromium or Chrome executable"
     )
+# axe-core, from the axe-playwright-python package: no download at run time.
+AXE = Axe()
+
+
+def accessibility_violations(page: Page) -> list[str]:
+    """axe-core's findings on the page as it is now: rule, impact and the elements that fail."""
+    violations = AXE.run(page).response["violations"]
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in violations
+    ]
 
 
 @dataclass
@@ -127,6 +141,7 @@ class WatchedPage:
     def problems(self) -> dict[str, list[str]]:
         """Every kind of problem seen, with its reports; empty when the page is clean."""
         reports = {
+            "accessibility violations": accessibility_violations(self.page),
             "console errors": self.console_errors,
             "CSP violations": self.csp_violations(),
             "uncaught exceptions": self.page_errors,
@@ -225,11 +240,6 @@ def is_form_post(response: Response) -> bool:
     return response.request.method == "POST"
 
 
-def user_count(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
-
-
 @pytest.mark.parametrize("path", ["/", "/users"])
 def test_page_loads_without_console_errors_or_csp_violations(tab: WatchedPage, path: str) -> None:
     response = tab.page.goto(path)
@@ -239,6 +249,41 @@ def test_page_loads_without_console_errors_or_csp_violations(tab: WatchedPage, p
     tab.assert_stylesheet_applied()
     tab.assert_icon_available()
     assert tab.problems() == {}
+
+
+def test_a_long_list_pages_with_labelled_navigation(app: Flask, tab: WatchedPage) -> None:
+    # One more user than a page holds: the pager appears beside the site's own navigation.
+    with app.app_context():
+        users = [{"username": f"user{n:02d}", "email": f"u{n:02d}@example.com"} for n in range(21)]
+        db.session.execute(sa.insert(User), users)
+        db.session.commit()
+    for page in (1, 2):
+        response = tab.page.goto(f"/users?page={page}")
+        assert response is not None
+        assert response.status == 200
+        # axe-core's landmark-unique rule: two navigation landmarks need different labels.
+        assert tab.problems() == {}
+        navigation = tab.page.get_by_role("navigation")
+        assert [nav.get_attribute("aria-label") for nav in navigation.all()] == [
+            "Main",
+            "Pages of users",
+        ]
+
+
+def test_the_accessibility_check_catches_a_violation(tab: WatchedPage) -> None:
+    """The zero-violation checks above can fail: an image without a text alternative is caught."""
+    tab.page.goto("/")
+    assert tab.problems() == {}
+    tab.page.evaluate(
+        """() => {
+          const image = document.createElement("img");
+          image.src = "/static/favicon.svg";
+          document.querySelector("main").append(image);
+        }"""
+    )
+    problems = tab.problems()
+    assert list(problems) == ["accessibility violations"], problems
+    assert problems["accessibility violations"][0].startswith("image-alt (critical)"), problems
 
 
 def test_create_user_form_completes_the_csrf_round_trip(app: Flask, tab: WatchedPage) -> None:

@@ -7,9 +7,7 @@ server runs with production settings behind a pretend TLS-terminating proxy.
 """
 
 from __future__ import annotations
-{% if not has_api %}
-import re
-{%- endif %}
+
 import shutil
 import tempfile
 import time
@@ -31,7 +29,13 @@ from {{ cookiecutter.package_name }}.local_postgres import (
     PostgresNotFoundError,
     find_bindir,
 )
+{%- if has_api %}
 
+from ..conftest import missing_prerequisite
+{%- else %}
+
+from ..conftest import csrf_token_in, missing_prerequisite
+{%- endif %}
 from ..servers import (
     Reply,
     Server,
@@ -61,7 +65,7 @@ def postgres() -> Iterator[LocalPostgres]:
     try:
         bindir = find_bindir()
     except PostgresNotFoundError as error:
-        pytest.skip(f"these tests stop and start a PostgreSQL of their own: {error}")
+        missing_prerequisite(f"these tests stop and start a PostgreSQL of their own: {error}")
     cluster = LocalPostgres(
         Path(tempfile.mkdtemp(prefix="outage-postgres-")),
         port=free_port(),
@@ -146,12 +150,11 @@ def user_creator(server: Server) -> Callable[[str], Reply]:
     page = server.get("/users")
     assert page.status == 200, page.text
     cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
-    assert token, page.text
+    token = csrf_token_in(page.text)
 
     def create(username: str) -> Reply:
         form = {
-            "csrf_token": token.group(1),
+            "csrf_token": token,
             "username": username,
             "email": f"{username}@example.com",
         }

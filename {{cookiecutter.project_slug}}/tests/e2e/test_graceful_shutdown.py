@@ -14,9 +14,6 @@ import json
 {%- if cookiecutter.use_celery %}
 import os
 {%- endif %}
-{%- if not has_api %}
-import re
-{%- endif %}
 import runpy
 import signal
 import socket
@@ -47,7 +44,16 @@ from {{ cookiecutter.package_name }}.models import User
 from {{ cookiecutter.package_name }}.tasks import import_users
 {%- endif %}
 
-from ..conftest import PROJECT_ROOT{% if cookiecutter.use_celery %}, start_worker{% endif %}
+from ..conftest import (
+    PROJECT_ROOT,
+{%- if not has_api %}
+    csrf_token_in,
+{%- endif %}
+{%- if cookiecutter.use_celery %}
+    start_worker,
+    user_count,
+{%- endif %}
+)
 from ..servers import Server, start_gunicorn
 
 pytestmark = pytest.mark.e2e
@@ -90,9 +96,7 @@ def create_user_request(server: Server) -> tuple[str, dict[str, str], bytes, int
     """Path, headers, body and success status of a form post creating the user ada, with the
     session cookie and CSRF token a browser would have."""
     page = server.get("/users")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
-    assert token, page.text
-    form = {"csrf_token": token.group(1), "username": "ada", "email": "ada@example.com"}
+    form = {"csrf_token": csrf_token_in(page.text), "username": "ada", "email": "ada@example.com"}
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": page.headers["Set-Cookie"].split(";", 1)[0],
@@ -155,11 +159,6 @@ def prefork_worker(
         if process.poll() is None:
             process.kill()
         process.wait(timeout=WORKER_DEADLINE)
-
-
-def user_count(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
 
 
 def wait_until_importing(app: Flask) -> None:

@@ -15,15 +15,12 @@ from typing import Any
 
 import pytest
 import schemathesis
-import sqlalchemy as sa
 from flask import Flask
 from hypothesis import given, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis import BaseSchema, Case, GenerationMode
 
-from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.models import User
-
+from ..conftest import user_count
 from ..servers import Reply, Server
 
 pytestmark = pytest.mark.e2e
@@ -134,13 +131,6 @@ def no_traceback_in_the_server_log(live_server: Server) -> Iterator[None]:
     assert "Traceback" not in live_server.output()[logged_before:]
 
 
-def stored_users(app: Flask) -> int:
-    # Asked of the database, not of the server: with caching on, the server may answer a
-    # listing from a cache that the `app` fixture's cleanup does not clear.
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
-
-
 def user_json(**fields: Any) -> str:
     """A user body with `fields` replaced; JSON escapes keep lone surrogates sendable."""
     return json.dumps({"username": "alice", "email": "alice@example.com", **fields})
@@ -190,7 +180,7 @@ def test_hostile_bodies_get_a_json_4xx_and_store_nothing(
     error = assert_json_error(live_server.request("POST", "/api/users", body, headers), status)
     if field is not None:
         assert field in error["details"]["json"], error
-    assert stored_users(app) == 0
+    assert user_count(app) == 0
 
 
 @pytest.mark.parametrize(
@@ -214,7 +204,7 @@ def test_odd_but_valid_usernames_are_stored_verbatim(
     stored = live_server.get(f"/api/users/{created.json()['id']}").json()
     assert stored["username"] == username
     # The table is still there, holding exactly this user.
-    assert stored_users(app) == 1
+    assert user_count(app) == 1
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ PostgreSQL and Redis.
 """
 
 from __future__ import annotations
-{% if web or cookiecutter.use_celery %}
+{% if (cookiecutter.use_caching and not api) or (cookiecutter.use_celery and api) %}
 import re
 {%- endif %}
 {%- if cookiecutter.use_celery and api %}
@@ -30,8 +30,13 @@ from flask import Flask
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 {%- endif %}
+{%- if web %}
+
+from ..conftest import PRODUCTION_KEY, csrf_token_in
+{%- else %}
 
 from ..conftest import PRODUCTION_KEY
+{%- endif %}
 from ..servers import Server, start_gunicorn
 
 pytestmark = [pytest.mark.e2e, pytest.mark.multi_instance]
@@ -42,10 +47,9 @@ RATE_LIMIT = 4
 
 
 @pytest.fixture(scope="module")
-def instances(
-    migrated_database: None, database_url: str, redis_url: str
-) -> Iterator[tuple[Server, Server]]:
-    settings = {
+def settings(migrated_database: None, database_url: str, redis_url: str) -> dict[str, str]:
+    """What every instance of the deployment is started with."""
+    return {
         "APP_ENV": "testing",
         "TEST_DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
@@ -55,6 +59,10 @@ def instances(
         "RATE_LIMIT_WRITES": f"{RATE_LIMIT} per minute",
 {%- endif %}
     }
+
+
+@pytest.fixture(scope="module")
+def instances(settings: dict[str, str]) -> Iterator[tuple[Server, Server]]:
     first = start_gunicorn(**settings)
     try:
         second = start_gunicorn(**settings)
@@ -77,9 +85,7 @@ def form_session(server: Server) -> tuple[str, str]:
     """The session cookie GET /users sets, and the CSRF token its form holds for that session."""
     page = server.get("/users")
     cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
-    assert token, page.text
-    return cookie, token.group(1)
+    return cookie, csrf_token_in(page.text)
 
 
 def post_form(server: Server, cookie: str, fields: dict[str, str]) -> int:
@@ -94,6 +100,18 @@ def test_a_session_from_one_instance_is_valid_on_the_other(one_and_other):
     # 303: created. An instance that could not read the session would refuse the token (400).
     assert post_form(other, cookie, form) == 303
     assert "ada@example.com" in one.get("/users").text
+
+
+def test_an_instance_with_another_key_refuses_the_session(one_and_other, settings):
+    # The control for the test above: it passes because the key is shared, not by accident
+    # (the testing configuration would otherwise fall back to one fixed key for every process).
+    cookie, token = form_session(one_and_other[0])
+    stranger = start_gunicorn(**{**settings, "SECRET_KEY": f"another-{PRODUCTION_KEY}"})
+    try:
+        form = {"username": "eve", "email": "eve@example.com", "csrf_token": token}
+        assert post_form(stranger, cookie, form) == 400
+    finally:
+        stranger.stop()
 {%- endif %}
 {%- if cookiecutter.use_rate_limiting %}
 

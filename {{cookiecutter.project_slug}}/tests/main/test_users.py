@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-import sqlalchemy as sa
+from markupsafe import escape
 
-from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.models import User
+from ..conftest import csrf_token_in, user_count
 
 
 def csrf_token(client) -> str:
-    page = client.get("/users").get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert match, "the form carries no CSRF token"
-    return match.group(1)
+    """The token of the form on /users, for the client's session."""
+    return csrf_token_in(client.get("/users").get_data(as_text=True))
 
 
 # The test client speaks HTTPS, where Flask-WTF also checks that the form was posted from
@@ -28,15 +23,18 @@ def submit(client, username="alice", email="alice@example.com", token=None, head
     return client.post("/users", data=data, headers=headers)
 
 
-def user_count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(User))
-
-
 def test_home_page_links_to_users(client):
     response = client.get("/")
     assert response.status_code == 200
     assert 'href="/users"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("path", "status"), [("/", 200), ("/users", 200), ("/nothing", 404)])
+def test_every_page_describes_the_service(client, app, path, status):
+    response = client.get(path)
+    assert response.status_code == status
+    description = escape(app.config["PROJECT_DESCRIPTION"])
+    assert f'<meta name="description" content="{description}">' in response.get_data(as_text=True)
 
 
 def test_users_page_lists_users_newest_first(client):

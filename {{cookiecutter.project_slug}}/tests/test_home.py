@@ -1,0 +1,25 @@
+"""GET /: the API's front door."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+
+def test_the_front_door_names_the_service_and_links_its_parts(client, app):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["name"] == app.config["PROJECT_NAME"]
+    assert body["description"] == app.config["PROJECT_DESCRIPTION"]
+    assert body["version"] == version("{{ cookiecutter.project_slug }}")
+    assert body["links"] == {
+        "openapi": "/api/openapi.json",
+        "users": "/api/users",
+        "health": "/healthz",
+        "readiness": "/readyz",
+    }
+
+
+def test_every_link_answers(client):
+    for link in client.get("/").get_json()["links"].values():
+        assert client.get(link).status_code == 200, link
