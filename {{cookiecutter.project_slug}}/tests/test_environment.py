@@ -13,7 +13,7 @@ from {{ cookiecutter.package_name }}.config import ConfigError
 from {{ cookiecutter.package_name }}.environment import load_env_file
 
 from .conftest import PRODUCTION_KEY, PROJECT_ROOT
-from .servers import clean_environment
+from .servers import clean_environment, production_settings
 
 DEVELOPMENT_KEY = "a-development-key-from-the-dotenv-file"
 DEVELOPMENT_DATABASE = "postgresql://postgres@127.0.0.1:55432/from_dotenv"
@@ -112,8 +112,13 @@ def run_in(directory: Path, *command: str, **settings: str) -> subprocess.Comple
 
 LOADS_THE_APP = ("-c", "import wsgi; print(wsgi.app.config['SQLALCHEMY_DATABASE_URI'])")
 LISTS_THE_ROUTES = ("-m", "flask", "--app", "wsgi", "routes")
-# What production sets besides the key and the database.
-PRODUCTION = {"APP_ENV": "production", "TRUSTED_HOSTS": "example.com"}
+# A valid production environment without the key and the database, whose source is under test,
+# and with the flask command left to read .env as it does by default.
+PRODUCTION = {
+    variable: value
+    for variable, value in production_settings().items()
+    if variable not in {"SECRET_KEY", "DATABASE_URL", "FLASK_SKIP_DOTENV"}
+}
 
 
 @pytest.mark.parametrize(
