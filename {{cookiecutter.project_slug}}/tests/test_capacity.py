@@ -5,9 +5,12 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.capacity import (
     ConnectionBudget,
+    WaitBudget,
     check_connection_budget,
+    check_wait_budget,
     server_connection_limit,
 )
 from {{ cookiecutter.package_name }}.config import ConfigError, normalise_database_url
@@ -132,3 +135,69 @@ def test_gunicorn_logs_the_budget_it_checked(database_url, server_limit):
     log = server.stop()
     # start_gunicorn runs one worker: 1 x (5 + 5).
     assert f"= 10, within the {server_limit} allowed" in log
+
+
+{% if cookiecutter.database_provider == "neon" -%}
+def test_the_wait_budget_adds_every_wait_a_request_may_meet():
+    budget = WaitBudget(pool_timeout=10, statement_timeout=5, connect_timeout=3, connect_attempts=3)
+    # The pool, a pre-ping (statement timeout + 1), then three connects with 0.5 + 1 s between.
+    assert budget.total == 10 + 6 + 3 * 3 + 1.5
+    assert str(budget) == (
+        "26.5 s (DB_POOL_TIMEOUT=10 for a pooled connection, DB_STATEMENT_TIMEOUT=5 + 1 for "
+        "its pre-ping, DB_CONNECT_ATTEMPTS=3 x DB_CONNECT_TIMEOUT=3 + 1.5 back-off for a new one)"
+    )
+{%- else -%}
+def test_the_wait_budget_adds_every_wait_a_request_may_meet():
+    budget = WaitBudget(pool_timeout=10, statement_timeout=5, connect_timeout=3)
+    # The pool, a pre-ping (statement timeout + 1), then a new connection.
+    assert budget.total == 10 + 6 + 3
+    assert str(budget) == (
+        "19 s (DB_POOL_TIMEOUT=10 for a pooled connection, DB_STATEMENT_TIMEOUT=5 + 1 for its "
+        "pre-ping, DB_CONNECT_TIMEOUT=3 for a new one)"
+    )
+{%- endif %}
+
+
+def test_the_default_deadlines_fit_inside_gunicorns_default_timeouts(production_env):
+    check_wait_budget(create_app(), worker_timeout=30, graceful_timeout=30)
+
+
+@pytest.mark.parametrize("variable", ["GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT"])
+def test_production_refuses_a_wait_gunicorn_would_cut_short(production_env, variable):
+    timeouts = {"GUNICORN_TIMEOUT": 30, "GUNICORN_GRACEFUL_TIMEOUT": 30, variable: 15}
+    with pytest.raises(ConfigError, match=rf"does not answer, and {variable}=15 does not leave"):
+        check_wait_budget(
+            create_app(),
+            worker_timeout=timeouts["GUNICORN_TIMEOUT"],
+            graceful_timeout=timeouts["GUNICORN_GRACEFUL_TIMEOUT"],
+        )
+
+
+def test_production_refuses_a_statement_timeout_of_zero_under_gunicorn(production_env):
+    production_env.setenv("DB_STATEMENT_TIMEOUT", "0")
+    with pytest.raises(ConfigError, match=r"may wait without end \(DB_STATEMENT_TIMEOUT=0"):
+        check_wait_budget(create_app(), worker_timeout=30, graceful_timeout=30)
+
+
+def test_development_warns_about_the_same_wait(monkeypatch, caplog):
+    monkeypatch.setenv("SECRET_KEY", "development-key")
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE_DATABASE)
+    app = create_app("development")
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        app.logger.addHandler(caplog.handler)
+        check_wait_budget(app, worker_timeout=15, graceful_timeout=30)
+    assert "GUNICORN_TIMEOUT=15 does not leave it that long" in caplog.text
+
+
+def test_a_gunicorn_timeout_of_zero_is_no_limit(production_env):
+    check_wait_budget(create_app(), worker_timeout=0, graceful_timeout=30)
+
+
+@pytest.mark.e2e
+def test_gunicorn_refuses_to_start_when_a_request_could_outwait_it():
+    settings = production_settings(GUNICORN_TIMEOUT="15", GUNICORN_BIND=f"127.0.0.1:{free_port()}")
+    result = run_until_exit("gunicorn", "wsgi:app", **settings)
+    assert result.returncode != 0
+    assert "error: a request may wait " in result.stderr
+    assert "GUNICORN_TIMEOUT=15 does not leave it that long" in result.stderr
+    assert "Traceback" not in result.stderr

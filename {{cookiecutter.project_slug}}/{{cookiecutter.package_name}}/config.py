@@ -221,8 +221,9 @@ class BaseConfig:
         # (max_client_conn) is then what the budget must fit. Unset: ask the server.
         self.DB_CONNECTION_LIMIT = _integer(environ, "DB_CONNECTION_LIMIT", 0)
 {%- if cookiecutter.database_provider == "neon" %}
-        # Worst case about 7.5 s of waiting: longer than a Neon cold start.
-        self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 5, minimum=1)
+        # With DB_CONNECT_TIMEOUT and the back-off, about 10 s for a compute to wake up, and
+        # within gunicorn's timeout with everything else a request may wait for (capacity.py).
+        self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 3, minimum=1)
 {%- endif %}
         # Flask's CLI turns the debugger on from FLASK_DEBUG, whatever DEBUG says.
         self._debug_requested = environ.get("FLASK_DEBUG", "").lower() not in FALSE_VALUES
