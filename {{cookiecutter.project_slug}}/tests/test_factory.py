@@ -114,6 +114,22 @@ def test_options_already_in_the_database_url_are_kept(production_env):
     assert options.startswith("-c search_path=app -c statement_timeout=5s ")
 
 
+def test_behind_a_pooler_each_transaction_sets_the_server_bounds(monkeypatch):
+    # A pooler (DB_CONNECTION_LIMIT is its limit) refuses startup options.
+    monkeypatch.setenv("DB_CONNECTION_LIMIT", "100")
+    app = create_app("testing")
+    assert "options" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    names = ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")
+    with app.app_context(), db.engine.connect() as connection:
+        assert [connection.scalar(sa.text(f"SHOW {name}")) for name in names] == ["5s", "3s", "30s"]
+        connection.commit()
+        # SET LOCAL: gone with the transaction, so that no other client of the pooler's
+        # server connection inherits it.
+        cursor = connection.connection.dbapi_connection.cursor()
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("0",)
+
+
 def test_migrations_get_the_lock_timeout_but_no_statement_timeout(production_env):
     options = create_app().config["MIGRATIONS_CONNECT_ARGS"]["options"]
     assert options == "-c lock_timeout=3s"

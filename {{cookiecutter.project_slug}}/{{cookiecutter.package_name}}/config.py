@@ -197,6 +197,11 @@ class BaseConfig:
             self.DATABASE_URL_VARIABLE,
         )
         self.MIGRATIONS_DATABASE_URI = self._migrations_database_url(environ)
+        # Copies of this service sharing the database, for the connection budget (capacity.py).
+        self.APP_INSTANCES = _integer(environ, "APP_INSTANCES", 1, minimum=1)
+        # Set when a pooler (PgBouncer) stands between the app and PostgreSQL: its client limit
+        # (max_client_conn) is then what the budget must fit. Unset: ask the server.
+        self.DB_CONNECTION_LIMIT = _integer(environ, "DB_CONNECTION_LIMIT", 0)
         # Seconds. The server cancels a statement, a lock wait or an idle open transaction
         # after these (0 leaves one to the server); the client stops waiting for an answer a
         # second after the statement timeout, and for a new connection after the connect one.
@@ -206,20 +211,13 @@ class BaseConfig:
             environ, "DB_IDLE_IN_TRANSACTION_TIMEOUT", 30
         )
         self.DB_CONNECT_TIMEOUT = _integer(environ, "DB_CONNECT_TIMEOUT", 3, minimum=1)
-{%- if cookiecutter.database_provider == "neon" %}
-        # Neon's pooler refuses them at connect time ("unsupported startup parameter in
-        # options"): behind it they are set at the start of every transaction instead.
+        # A pooler refuses them at connect time ("unsupported startup parameter in options"):
+        # behind one they are set at the start of every transaction instead.
         self.DB_SETTINGS_PER_TRANSACTION = (
-            self._server_settings() if is_neon_pooler(self.SQLALCHEMY_DATABASE_URI) else {}
+            self._server_settings() if self._behind_pooler(self.SQLALCHEMY_DATABASE_URI) else {}
         )
-{%- endif %}
         self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(environ)
         self.MIGRATIONS_CONNECT_ARGS = self._migrations_connect_args(environ)
-        # Copies of this service sharing the database, for the connection budget (capacity.py).
-        self.APP_INSTANCES = _integer(environ, "APP_INSTANCES", 1, minimum=1)
-        # Set when a pooler (PgBouncer) stands between the app and PostgreSQL: its client limit
-        # (max_client_conn) is then what the budget must fit. Unset: ask the server.
-        self.DB_CONNECTION_LIMIT = _integer(environ, "DB_CONNECTION_LIMIT", 0)
 {%- if cookiecutter.database_provider == "neon" %}
         # With DB_CONNECT_TIMEOUT and the back-off, about 10 s for a compute to wake up, and
         # within gunicorn's timeout with everything else a request may wait for (capacity.py).
@@ -316,24 +314,29 @@ class BaseConfig:
         }
         return {name: seconds for name, seconds in settings.items() if seconds}
 
-    def _connect_args(self, environ: Mapping[str, str]) -> dict[str, Any]:
-        bounds = self._connection_bounds(environ, read_timeout(self.DB_STATEMENT_TIMEOUT))
+    def _behind_pooler(self, url: str) -> bool:
+        """Whether connections to `url` go through a pooler, which refuses startup options."""
 {%- if cookiecutter.database_provider == "neon" %}
-        if self.DB_SETTINGS_PER_TRANSACTION:
-            return bounds
+        if is_neon_pooler(url):
+            return True
 {%- endif %}
-        options = libpq_options(self.SQLALCHEMY_DATABASE_URI, self._server_settings())
-        return {**bounds, "options": options}
+        # DB_CONNECTION_LIMIT is the limit of a pooler in front of the app's URL.
+        return bool(self.DB_CONNECTION_LIMIT) and url == self.SQLALCHEMY_DATABASE_URI
+
+    def _connect_args(self, environ: Mapping[str, str]) -> dict[str, Any]:
+        url = self.SQLALCHEMY_DATABASE_URI
+        bounds = self._connection_bounds(environ, read_timeout(self.DB_STATEMENT_TIMEOUT))
+        if self._behind_pooler(url):
+            return bounds
+        return {**bounds, "options": libpq_options(url, self._server_settings())}
 
     def _migrations_connect_args(self, environ: Mapping[str, str]) -> dict[str, Any]:
         # A migration may rightly run one long statement (an index, a rewrite), but must not
         # queue for a lock for long: every query on that table would queue behind it.
         url = self.MIGRATIONS_DATABASE_URI
         bounds = self._connection_bounds(environ, read_timeout=None)
-{%- if cookiecutter.database_provider == "neon" %}
-        if is_neon_pooler(url):
+        if self._behind_pooler(url):
             return bounds
-{%- endif %}
         lock_timeout = {"lock_timeout": self.DB_LOCK_TIMEOUT} if self.DB_LOCK_TIMEOUT else {}
         return {**bounds, "options": libpq_options(url, lock_timeout)}
 

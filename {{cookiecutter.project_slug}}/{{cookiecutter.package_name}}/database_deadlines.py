@@ -11,12 +11,10 @@ The callback is process-wide and makes every psycopg2 connection non-blocking. O
 BoundedConnection has deadlines; any other connection waits as long as libpq would. In this
 mode psycopg2 supports neither COPY nor large objects (this project uses neither), and libpq
 does not apply its own connect_timeout, so the connect deadline is enforced here too.
-{%- if cookiecutter.database_provider == "neon" %}
 
 The server's own bounds (statement_timeout and the rest, config.py) normally come with each
-new connection. Neon's pooler refuses them there, so behind it they are set at the start of
-every transaction instead, at the cost of one more round trip each.
-{%- endif %}
+new connection. A pooler{% if cookiecutter.database_provider == "neon" %} (Neon's, or PgBouncer){% else %} (PgBouncer){% endif %} refuses them there, so behind one they are set at
+the start of every transaction instead, at the cost of one more round trip each.
 """
 
 from __future__ import annotations
@@ -28,15 +26,11 @@ from collections.abc import Callable
 from functools import partial
 
 import psycopg2
-{%- if cookiecutter.database_provider == "neon" %}
 import sqlalchemy as sa
-{%- endif %}
 from flask import Flask
 from psycopg2.extensions import POLL_OK, POLL_READ, POLL_WRITE
-{%- if cookiecutter.database_provider == "neon" %}
 
 from .extensions import db
-{%- endif %}
 
 # The client waits this much longer than the server's statement_timeout: a slow statement ends
 # with the server's own cancel (the connection stays usable), and only a server that does not
@@ -95,14 +89,9 @@ def wait_with_deadline(connection: psycopg2.extensions.connection) -> None:
 
 
 def init_app(app: Flask) -> None:
-{%- if cookiecutter.database_provider == "neon" %}
-    """Give every wait in this process its deadline; behind Neon's pooler, set the server's
-    bounds in every transaction."""
-{%- else %}
-    """Give every wait in this process its deadline."""
-{%- endif %}
+    """Give every wait in this process its deadline; behind a pooler, set the server's bounds
+    in every transaction."""
     psycopg2.extensions.set_wait_callback(wait_with_deadline)
-{%- if cookiecutter.database_provider == "neon" %}
     settings = app.config["DB_SETTINGS_PER_TRANSACTION"]
     if settings:
         # SET LOCAL ends with the transaction: a plain SET would stay on the server connection
@@ -114,4 +103,3 @@ def init_app(app: Flask) -> None:
             sa.event.listen(
                 db.engine, "begin", lambda connection: connection.exec_driver_sql(statement)
             )
-{%- endif %}
