@@ -7,7 +7,22 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, {% if cookiecutter.database_provider == "neon" %}connection_retry, {% endif %}database_deadlines, errors, logs, {% if cookiecutter.observability != "none" %}observability, {% endif %}security{% if cookiecutter.use_celery %}, tasks{% endif %}
+from . import (
+    cli,
+{%- if cookiecutter.database_provider == "neon" %}
+    connection_retry,
+{%- endif %}
+    database_deadlines,
+    errors,
+    logs,
+{%- if cookiecutter.observability != "none" %}
+    observability,
+{%- endif %}
+    security,
+{%- if cookiecutter.use_celery %}
+    tasks,
+{%- endif %}
+)
 from .config import load_config
 from .extensions import {% if cookiecutter.use_caching %}cache, {% endif %}{% if cookiecutter.interface != "api-only" %}csrf, {% endif %}db{% if cookiecutter.use_rate_limiting %}, limiter{% endif %}, migrate{% if cookiecutter.interface != "web-only" %}, rest_api{% endif %}
 
