@@ -21,6 +21,7 @@ from .servers import (
     production_settings,
     run_until_exit,
     start_gunicorn,
+    start_production_gunicorn,
 )
 
 
@@ -158,25 +159,25 @@ def test_the_wait_budget_adds_every_wait_a_request_may_meet():
 {%- endif %}
 
 
+# gunicorn's defaults, as when_ready passes them for a sync worker (a gthread worker's
+# heartbeat does not wait for its requests: only the graceful timeout applies to it).
+GUNICORN_LIMITS = {"GUNICORN_GRACEFUL_TIMEOUT": 30, "GUNICORN_TIMEOUT": 30}
+
+
 def test_the_default_deadlines_fit_inside_gunicorns_default_timeouts(production_env):
-    check_wait_budget(create_app(), worker_timeout=30, graceful_timeout=30)
+    check_wait_budget(create_app(), GUNICORN_LIMITS)
 
 
-@pytest.mark.parametrize("variable", ["GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT"])
+@pytest.mark.parametrize("variable", list(GUNICORN_LIMITS))
 def test_production_refuses_a_wait_gunicorn_would_cut_short(production_env, variable):
-    timeouts = {"GUNICORN_TIMEOUT": 30, "GUNICORN_GRACEFUL_TIMEOUT": 30, variable: 15}
     with pytest.raises(ConfigError, match=rf"does not answer, and {variable}=15 does not leave"):
-        check_wait_budget(
-            create_app(),
-            worker_timeout=timeouts["GUNICORN_TIMEOUT"],
-            graceful_timeout=timeouts["GUNICORN_GRACEFUL_TIMEOUT"],
-        )
+        check_wait_budget(create_app(), {**GUNICORN_LIMITS, variable: 15})
 
 
 def test_production_refuses_a_statement_timeout_of_zero_under_gunicorn(production_env):
     production_env.setenv("DB_STATEMENT_TIMEOUT", "0")
     with pytest.raises(ConfigError, match=r"may wait without end \(DB_STATEMENT_TIMEOUT=0"):
-        check_wait_budget(create_app(), worker_timeout=30, graceful_timeout=30)
+        check_wait_budget(create_app(), GUNICORN_LIMITS)
 
 
 def test_development_warns_about_the_same_wait(monkeypatch, caplog):
@@ -185,19 +186,39 @@ def test_development_warns_about_the_same_wait(monkeypatch, caplog):
     app = create_app("development")
     with caplog.at_level(logging.WARNING, logger=app.logger.name):
         app.logger.addHandler(caplog.handler)
-        check_wait_budget(app, worker_timeout=15, graceful_timeout=30)
+        check_wait_budget(app, {**GUNICORN_LIMITS, "GUNICORN_TIMEOUT": 15})
     assert "GUNICORN_TIMEOUT=15 does not leave it that long" in caplog.text
 
 
 def test_a_gunicorn_timeout_of_zero_is_no_limit(production_env):
-    check_wait_budget(create_app(), worker_timeout=0, graceful_timeout=30)
+    check_wait_budget(create_app(), {**GUNICORN_LIMITS, "GUNICORN_TIMEOUT": 0})
 
 
 @pytest.mark.e2e
-def test_gunicorn_refuses_to_start_when_a_request_could_outwait_it():
-    settings = production_settings(GUNICORN_TIMEOUT="15", GUNICORN_BIND=f"127.0.0.1:{free_port()}")
+def test_gunicorn_refuses_to_start_when_a_request_could_outwait_its_graceful_timeout():
+    settings = production_settings(
+        GUNICORN_GRACEFUL_TIMEOUT="15", GUNICORN_BIND=f"127.0.0.1:{free_port()}"
+    )
     result = run_until_exit("gunicorn", "wsgi:app", **settings)
     assert result.returncode != 0
     assert "error: a request may wait " in result.stderr
-    assert "GUNICORN_TIMEOUT=15 does not leave it that long" in result.stderr
+    assert "GUNICORN_GRACEFUL_TIMEOUT=15 does not leave it that long" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.e2e
+def test_gunicorn_checks_its_timeout_against_the_wait_only_for_sync_workers():
+    # gthread (gunicorn.conf.py): the timeout cuts no request short, so it starts.
+    server = start_production_gunicorn(GUNICORN_TIMEOUT="15")
+    assert server.get("/healthz").status == 200
+    server.stop()
+    # A sync worker is killed after the timeout while its request waits: refused.
+    sync = production_settings(
+        GUNICORN_TIMEOUT="15",
+        GUNICORN_THREADS="1",
+        GUNICORN_CMD_ARGS="--worker-class sync",
+        GUNICORN_BIND=f"127.0.0.1:{free_port()}",
+    )
+    result = run_until_exit("gunicorn", "wsgi:app", **sync)
+    assert result.returncode != 0
+    assert "GUNICORN_TIMEOUT=15 does not leave it that long" in result.stderr

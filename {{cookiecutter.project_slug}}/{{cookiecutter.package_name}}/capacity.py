@@ -10,9 +10,10 @@ connection, for the pre-ping of it, then for a new connection, each up to its de
 (database_deadlines.py), before its 503.
 {%- if cookiecutter.database_provider == "neon" %} A new connection is tried DB_CONNECT_ATTEMPTS times.
 {%- endif %}
-gunicorn must let it: a sync worker is killed after GUNICORN_TIMEOUT, and a request still
-running GUNICORN_GRACEFUL_TIMEOUT after a SIGTERM is cut off. (A gthread worker's heartbeat
-does not wait for its requests, so GUNICORN_TIMEOUT alone never cuts one short.)
+gunicorn must let it: a request still running GUNICORN_GRACEFUL_TIMEOUT after a SIGTERM is cut
+off, and a sync worker is killed after GUNICORN_TIMEOUT. (A gthread worker, this project's,
+answers gunicorn's heartbeat from its main thread whatever its requests wait for: its
+GUNICORN_TIMEOUT cuts no request short.)
 
 Over either budget, production refuses to start, development warns.
 """
@@ -20,6 +21,7 @@ Over either budget, production refuses to start, development warns.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -181,14 +183,11 @@ def wait_budget(app: Flask) -> WaitBudget:
     )
 
 
-def check_wait_budget(app: Flask, worker_timeout: int, graceful_timeout: int) -> None:
-    """Refuse (production) or warn when gunicorn would not let a request wait its budget."""
+def check_wait_budget(app: Flask, limits: Mapping[str, int]) -> None:
+    """Refuse (production) or warn when gunicorn would cut a request short before its wait
+    ends; `limits` names each of gunicorn's limits that applies, with its seconds (0: none)."""
     budget = wait_budget(app)
-    for variable, seconds in (
-        ("GUNICORN_TIMEOUT", worker_timeout),
-        ("GUNICORN_GRACEFUL_TIMEOUT", graceful_timeout),
-    ):
-        # 0 turns that limit of gunicorn's off.
+    for variable, seconds in limits.items():
         if seconds and budget.total >= seconds:
             _refuse_or_warn(
                 app,
