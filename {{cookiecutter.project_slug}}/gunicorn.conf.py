@@ -6,6 +6,7 @@ Every value can be overridden from the environment, so one image serves any size
 import os
 
 from gunicorn.arbiter import Arbiter
+from gunicorn.workers.sync import SyncWorker
 
 
 def _integer(variable: str, default: int) -> int:
@@ -28,6 +29,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = _integer("WEB_CONCURRENCY", 2)
 threads = _integer("GUNICORN_THREADS", 4)
+# A request waiting on a database that does not answer must get its 503 before the graceful
+# timeout ends (and under sync workers, before the timeout): checked in when_ready below.
 timeout = _integer("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _integer("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
@@ -82,12 +85,21 @@ logconfig_dict = {
 
 
 def when_ready(server: Arbiter) -> None:
-    """Before any worker starts, check the database connection budget (see capacity.py)."""
-    from {{ cookiecutter.package_name }}.capacity import check_connection_budget
+    """Before any worker starts, check what the deployment asks of the database against what
+    it can have: time and connections (see capacity.py)."""
+    from {{ cookiecutter.package_name }}.capacity import check_connection_budget, check_wait_budget
     from {{ cookiecutter.package_name }}.config import ConfigError
 
+    app = server.app.wsgi()
+    # After a SIGTERM requests get the graceful timeout. The timeout kills a worker that does
+    # not answer gunicorn's heartbeat: a sync one does not while a request waits, a gthread
+    # one always does (its main thread answers).
+    limits = {"GUNICORN_GRACEFUL_TIMEOUT": server.cfg.graceful_timeout}
+    if issubclass(server.cfg.worker_class, SyncWorker):
+        limits["GUNICORN_TIMEOUT"] = server.cfg.timeout
     try:
-        check_connection_budget(server.app.wsgi(), server.cfg.workers)
+        check_wait_budget(app, limits)
+        check_connection_budget(app, server.cfg.workers)
     except ConfigError as error:
         raise SystemExit(f"error: {error}") from None
 

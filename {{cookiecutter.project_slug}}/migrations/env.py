@@ -34,7 +34,9 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    connect_args = current_app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {})
+    # The app's connection deadlines and lock_timeout, but no statement_timeout: a long index
+    # build or table rewrite is a migration's right (config.py).
+    connect_args = current_app.config["MIGRATIONS_CONNECT_ARGS"]
     engine = sa.create_engine(database_url, poolclass=sa.pool.NullPool, connect_args=connect_args)
     with engine.connect() as connection:
         context.configure(

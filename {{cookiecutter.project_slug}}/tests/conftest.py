@@ -50,6 +50,8 @@ from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres, PostgresNotFoundError
 from {{ cookiecutter.package_name }}.models import User
 
+from .proxy import BlackholeProxy
+
 if TYPE_CHECKING:
     from .servers import Server
 
@@ -67,6 +69,16 @@ ISOLATED_VARIABLES = (
     "TRUSTED_HOSTS",
     "FLASK_DEBUG",
     *(f"PROXY_FIX_X_{hop}" for hop in ("FOR", "PROTO", "HOST", "PORT", "PREFIX")),
+    # The database deadlines, whose defaults tests rely on.
+    "DB_STATEMENT_TIMEOUT",
+    "DB_LOCK_TIMEOUT",
+    "DB_IDLE_IN_TRANSACTION_TIMEOUT",
+    "DB_CONNECT_TIMEOUT",
+{%- if cookiecutter.database_provider == "neon" %}
+    "DB_CONNECT_ATTEMPTS",
+{%- endif %}
+    *(f"DB_KEEPALIVES_{setting}" for setting in ("IDLE", "INTERVAL", "COUNT")),
+    "DB_TCP_USER_TIMEOUT",
 {%- if uses_redis %}
     "REDIS_URL",
 {%- endif %}
@@ -178,6 +190,17 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def database_proxy(
+    migrated_database: None, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[BlackholeProxy]:
+    """The test database behind a proxy that can blackhole it (tests/proxy.py): apps the test
+    creates reach the database through it."""
+    with BlackholeProxy(database_url) as proxy:
+        monkeypatch.setenv("TEST_DATABASE_URL", proxy.url)
+        yield proxy
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,12 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.capacity import (
     ConnectionBudget,
+    WaitBudget,
     check_connection_budget,
+    check_wait_budget,
     server_connection_limit,
 )
 from {{ cookiecutter.package_name }}.config import ConfigError, normalise_database_url
@@ -18,6 +21,7 @@ from .servers import (
     production_settings,
     run_until_exit,
     start_gunicorn,
+    start_production_gunicorn,
 )
 
 
@@ -132,3 +136,89 @@ def test_gunicorn_logs_the_budget_it_checked(database_url, server_limit):
     log = server.stop()
     # start_gunicorn runs one worker: 1 x (5 + 5).
     assert f"= 10, within the {server_limit} allowed" in log
+
+
+{% if cookiecutter.database_provider == "neon" -%}
+def test_the_wait_budget_adds_every_wait_a_request_may_meet():
+    budget = WaitBudget(pool_timeout=10, statement_timeout=5, connect_timeout=3, connect_attempts=3)
+    # The pool, a pre-ping (statement timeout + 1), then three connects with 0.5 + 1 s between.
+    assert budget.total == 10 + 6 + 3 * 3 + 1.5
+    assert str(budget) == (
+        "26.5 s (DB_POOL_TIMEOUT=10 for a pooled connection, DB_STATEMENT_TIMEOUT=5 + 1 for "
+        "its pre-ping, DB_CONNECT_ATTEMPTS=3 x DB_CONNECT_TIMEOUT=3 + 1.5 back-off for a new one)"
+    )
+{%- else -%}
+def test_the_wait_budget_adds_every_wait_a_request_may_meet():
+    budget = WaitBudget(pool_timeout=10, statement_timeout=5, connect_timeout=3)
+    # The pool, a pre-ping (statement timeout + 1), then a new connection.
+    assert budget.total == 10 + 6 + 3
+    assert str(budget) == (
+        "19 s (DB_POOL_TIMEOUT=10 for a pooled connection, DB_STATEMENT_TIMEOUT=5 + 1 for its "
+        "pre-ping, DB_CONNECT_TIMEOUT=3 for a new one)"
+    )
+{%- endif %}
+
+
+# gunicorn's defaults, as when_ready passes them for a sync worker (a gthread worker's
+# heartbeat does not wait for its requests: only the graceful timeout applies to it).
+GUNICORN_LIMITS = {"GUNICORN_GRACEFUL_TIMEOUT": 30, "GUNICORN_TIMEOUT": 30}
+
+
+def test_the_default_deadlines_fit_inside_gunicorns_default_timeouts(production_env):
+    check_wait_budget(create_app(), GUNICORN_LIMITS)
+
+
+@pytest.mark.parametrize("variable", list(GUNICORN_LIMITS))
+def test_production_refuses_a_wait_gunicorn_would_cut_short(production_env, variable):
+    with pytest.raises(ConfigError, match=rf"does not answer, and {variable}=15 does not leave"):
+        check_wait_budget(create_app(), {**GUNICORN_LIMITS, variable: 15})
+
+
+def test_production_refuses_a_statement_timeout_of_zero_under_gunicorn(production_env):
+    production_env.setenv("DB_STATEMENT_TIMEOUT", "0")
+    with pytest.raises(ConfigError, match=r"may wait without end \(DB_STATEMENT_TIMEOUT=0"):
+        check_wait_budget(create_app(), GUNICORN_LIMITS)
+
+
+def test_development_warns_about_the_same_wait(monkeypatch, caplog):
+    monkeypatch.setenv("SECRET_KEY", "development-key")
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE_DATABASE)
+    app = create_app("development")
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        app.logger.addHandler(caplog.handler)
+        check_wait_budget(app, {**GUNICORN_LIMITS, "GUNICORN_TIMEOUT": 15})
+    assert "GUNICORN_TIMEOUT=15 does not leave it that long" in caplog.text
+
+
+def test_a_gunicorn_timeout_of_zero_is_no_limit(production_env):
+    check_wait_budget(create_app(), {**GUNICORN_LIMITS, "GUNICORN_TIMEOUT": 0})
+
+
+@pytest.mark.e2e
+def test_gunicorn_refuses_to_start_when_a_request_could_outwait_its_graceful_timeout():
+    settings = production_settings(
+        GUNICORN_GRACEFUL_TIMEOUT="15", GUNICORN_BIND=f"127.0.0.1:{free_port()}"
+    )
+    result = run_until_exit("gunicorn", "wsgi:app", **settings)
+    assert result.returncode != 0
+    assert "error: a request may wait " in result.stderr
+    assert "GUNICORN_GRACEFUL_TIMEOUT=15 does not leave it that long" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.e2e
+def test_gunicorn_checks_its_timeout_against_the_wait_only_for_sync_workers():
+    # gthread (gunicorn.conf.py): the timeout cuts no request short, so it starts.
+    server = start_production_gunicorn(GUNICORN_TIMEOUT="15")
+    assert server.get("/healthz").status == 200
+    server.stop()
+    # A sync worker is killed after the timeout while its request waits: refused.
+    sync = production_settings(
+        GUNICORN_TIMEOUT="15",
+        GUNICORN_THREADS="1",
+        GUNICORN_CMD_ARGS="--worker-class sync",
+        GUNICORN_BIND=f"127.0.0.1:{free_port()}",
+    )
+    result = run_until_exit("gunicorn", "wsgi:app", **sync)
+    assert result.returncode != 0
+    assert "GUNICORN_TIMEOUT=15 does not leave it that long" in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -9,6 +11,18 @@ from flask import Flask
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
+{%- if cookiecutter.use_caching %}
+
+from .servers import UNREACHABLE_REDIS
+{%- endif %}
+
+{% if cookiecutter.interface != "web-only" -%}
+LIST_PATH = "/api/users"
+{%- else -%}
+LIST_PATH = "/users"
+{%- endif %}
+# Port 9 (discard) refuses connections at once: a database that is down.
+REFUSING_DATABASE = "postgresql://app:s3cret-password@127.0.0.1:9/app"
 
 from .conftest import user_count
 
@@ -103,3 +117,48 @@ def test_a_connection_lost_after_the_response_is_ready_does_not_make_it_a_500(ap
     assert (response.status_code, response.get_data(as_text=True)) == (200, "done")
     with app.app_context():
         assert db.session.scalar(sa.text("SELECT 1")) == 1
+
+
+def test_the_503_log_line_says_why_and_in_development_what_to_do(monkeypatch, capfd):
+    monkeypatch.setenv("SECRET_KEY", "development-key")
+    monkeypatch.setenv("DATABASE_URL", REFUSING_DATABASE)
+    app = create_app("development")
+    capfd.readouterr()
+    assert app.test_client().get(LIST_PATH).status_code == 503
+    assert (
+        "database unavailable: refused (OperationalError); is PostgreSQL running? "
+        "`flask local-db start` starts this project's own, or check DATABASE_URL"
+    ) in capfd.readouterr().err
+
+
+def test_the_503_log_line_in_production_gives_the_reason_and_no_secret(production_env, capfd):
+    production_env.setenv("DATABASE_URL", REFUSING_DATABASE)
+{%- if cookiecutter.use_caching %}
+    # No cached page: the read must reach the database.
+    production_env.setenv("REDIS_URL", UNREACHABLE_REDIS)
+{%- endif %}
+    app = create_app()
+    capfd.readouterr()
+    reply = app.test_client().get(LIST_PATH, base_url="https://example.com")
+    assert reply.status_code == 503
+    log = capfd.readouterr().err
+    messages = [json.loads(line)["message"] for line in log.splitlines() if line.startswith("{")]
+    assert "database unavailable: refused (OperationalError)" in messages
+    assert "s3cret-password" not in log
+    assert "postgresql://" not in log
+
+
+def test_a_statement_over_the_statement_timeout_is_a_503_that_says_so(
+    migrated_database, monkeypatch, capfd
+):
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT", "1")
+    app = create_app("testing")
+
+    @app.get("/test-slow-statement")
+    def slow_statement() -> str:
+        db.session.execute(sa.text("SELECT pg_sleep(3)"))
+        return "unreachable"
+
+    capfd.readouterr()
+    assert app.test_client().get("/test-slow-statement").status_code == 503
+    assert "database unavailable: statement timeout (OperationalError)" in capfd.readouterr().err

@@ -17,6 +17,7 @@ from {{ cookiecutter.package_name }} import create_app, logs
 from {{ cookiecutter.package_name }} import create_app
 {%- endif %}
 from {{ cookiecutter.package_name }}.config import ConfigError
+from {{ cookiecutter.package_name }}.extensions import db
 
 from .conftest import PRODUCTION_KEY, PROJECT_ROOT
 
@@ -95,6 +96,82 @@ def test_production_refuses_flask_debug_values_that_turn_the_debugger_on(product
     production_env.setenv("FLASK_DEBUG", value)
     with pytest.raises(ConfigError, match="FLASK_DEBUG is on with APP_ENV=production"):
         create_app()
+
+
+def test_the_server_bounds_every_statement_lock_wait_and_idle_transaction(app):
+    with app.app_context():
+        settings = {
+            name: db.session.scalar(sa.text(f"SHOW {name}"))
+            for name in ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")
+        }
+    assert settings == {
+        "statement_timeout": "5s",
+        "lock_timeout": "3s",
+        "idle_in_transaction_session_timeout": "30s",
+    }
+
+
+def test_the_database_bounds_come_from_the_environment(production_env, database_url):
+    for variable, value in {
+        "DB_STATEMENT_TIMEOUT": "7",
+        "DB_LOCK_TIMEOUT": "0",
+        "DB_IDLE_IN_TRANSACTION_TIMEOUT": "60",
+        "DB_CONNECT_TIMEOUT": "4",
+        "DB_KEEPALIVES_IDLE": "20",
+        "DB_KEEPALIVES_INTERVAL": "5",
+        "DB_KEEPALIVES_COUNT": "2",
+        "DB_TCP_USER_TIMEOUT": "8",
+    }.items():
+        production_env.setenv(variable, value)
+    connect_args = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    # 0 leaves a server-side bound to the server: no lock_timeout is sent.
+    assert connect_args["options"] == (
+        "-c statement_timeout=7s -c idle_in_transaction_session_timeout=60s"
+    )
+    libpq_settings = {"connect_timeout", "keepalives", "tcp_user_timeout"} | {
+        f"keepalives_{setting}" for setting in ("idle", "interval", "count")
+    }
+    assert {name: connect_args[name] for name in libpq_settings} == {
+        "connect_timeout": 4,
+        "keepalives": 1,
+        "keepalives_idle": 20,
+        "keepalives_interval": 5,
+        "keepalives_count": 2,
+        "tcp_user_timeout": 8000,  # libpq counts it in milliseconds
+    }
+    connection = connect_args["connection_factory"](database_url)
+    try:
+        # Connected: from now on the client waits DB_STATEMENT_TIMEOUT + 1 for each answer.
+        assert connection.wait_timeout == 8
+    finally:
+        connection.close()
+
+
+def test_options_already_in_the_database_url_are_kept(production_env):
+    production_env.setenv("DATABASE_URL", "postgresql://u@h/app?options=-c%20search_path%3Dapp")
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["options"]
+    assert options.startswith("-c search_path=app -c statement_timeout=5s ")
+
+
+def test_behind_a_pooler_each_transaction_sets_the_server_bounds(monkeypatch):
+    # A pooler (DB_CONNECTION_LIMIT is its limit) refuses startup options.
+    monkeypatch.setenv("DB_CONNECTION_LIMIT", "100")
+    app = create_app("testing")
+    assert "options" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    names = ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")
+    with app.app_context(), db.engine.connect() as connection:
+        assert [connection.scalar(sa.text(f"SHOW {name}")) for name in names] == ["5s", "3s", "30s"]
+        connection.commit()
+        # SET LOCAL: gone with the transaction, so that no other client of the pooler's
+        # server connection inherits it.
+        cursor = connection.connection.dbapi_connection.cursor()
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("0",)
+
+
+def test_migrations_get_the_lock_timeout_but_no_statement_timeout(production_env):
+    options = create_app().config["MIGRATIONS_CONNECT_ARGS"]["options"]
+    assert options == "-c lock_timeout=3s"
 
 
 @pytest.mark.parametrize(
@@ -197,6 +274,22 @@ GUARDS = [
     ),
     pytest.param(
         {"DB_CONNECT_TIMEOUT": "0"}, "DB_CONNECT_TIMEOUT must be a whole number", id="connect"
+    ),
+    *(
+        pytest.param(
+            {variable: value},
+            f"{variable} must be a whole number of at least {minimum}, not {value!r}",
+            id=variable.lower(),
+        )
+        for variable, value, minimum in [
+            ("DB_STATEMENT_TIMEOUT", "5s", 0),
+            ("DB_LOCK_TIMEOUT", "-1", 0),
+            ("DB_IDLE_IN_TRANSACTION_TIMEOUT", "1.5", 0),
+            ("DB_KEEPALIVES_IDLE", "0", 1),
+            ("DB_KEEPALIVES_INTERVAL", "ten", 1),
+            ("DB_KEEPALIVES_COUNT", "0", 1),
+            ("DB_TCP_USER_TIMEOUT", "0", 1),
+        ]
     ),
     pytest.param({"PROXY_FIX_X_FOR": "-1"}, "PROXY_FIX_X_FOR must be a whole number", id="proxy"),
     pytest.param({"APP_INSTANCES": "0"}, "APP_INSTANCES must be a whole number", id="instances"),

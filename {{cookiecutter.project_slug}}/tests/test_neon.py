@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
+import sqlalchemy as sa
 
 from {{ cookiecutter.package_name }} import connection_retry, create_app
 from {{ cookiecutter.package_name }}.config import ConfigError
-from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres
+from {{ cookiecutter.package_name }}.extensions import db
 
 NEON_POOLED = "postgresql://app:secret@ep-calm-sun-123456-pooler.eu-central-1.aws.neon.tech/app"
 NEON_DIRECT = "postgresql://app:secret@ep-calm-sun-123456.eu-central-1.aws.neon.tech/app"
+{% if cookiecutter.interface != "web-only" -%}
+LIST_PATH = "/api/users"
+{%- else -%}
+LIST_PATH = "/users"
+{%- endif %}
+SERVER_BOUNDS = ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")
 
 
 @pytest.mark.parametrize("sslmode", ["require", "verify-ca", "verify-full"])
@@ -52,66 +54,78 @@ def test_pooled_connections_are_recycled_before_neon_suspends(production_env):
     assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_recycle"] < 300
 
 
-def test_backoff_grows_and_is_jittered(monkeypatch):
-    delays: list[float] = []
-    monkeypatch.setattr(connection_retry.time, "sleep", delays.append)
-
-    class FlakyDriver:
-        class OperationalError(Exception):
-            pass
-
-        failures = 4
-
-        def connect(self, *args: object, **kwargs: object) -> str:
-            if self.failures:
-                self.failures -= 1
-                raise self.OperationalError
-            return "connection"
-
-    class Dialect:
-        loaded_dbapi = FlakyDriver()
-
-    listeners = []
-    monkeypatch.setattr(connection_retry.sa.event, "listen", lambda *args: listeners.append(args))
-    connection_retry.install(object(), attempts=5, first_delay=0.5, max_delay=1.5)  # type: ignore[arg-type]
-    connect = listeners[0][2]
-    assert connect(Dialect(), None, (), {}) == "connection"
-    ceilings = [0.5, 1.0, 1.5, 1.5]
-    assert len(delays) == len(ceilings)
-    assert all(0 <= delay <= ceiling for delay, ceiling in zip(delays, ceilings, strict=True))
+def test_the_pooler_is_sent_no_startup_options_but_the_direct_endpoint_is(production_env):
+    # Neon's pooler refuses a connection that brings them ("unsupported startup parameter in
+    # options"): https://neon.com/docs/connect/connection-errors#unsupported-startup-parameter
+    production_env.setenv("DATABASE_URL", f"{NEON_POOLED}?sslmode=require")
+    production_env.setenv("DATABASE_URL_DIRECT", f"{NEON_DIRECT}?sslmode=require")
+    app = create_app()
+    assert "options" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    assert app.config["MIGRATIONS_CONNECT_ARGS"]["options"] == "-c lock_timeout=3s"
 
 
-@pytest.fixture
-def sleeping_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalPostgres]:
-    """A migrated PostgreSQL that is not running yet, like a suspended Neon compute.
-
-    The tests' app (TEST_DATABASE_URL) points at it.
-    """
-    cluster = LocalPostgres(Path(tempfile.mkdtemp(prefix="pytest-cold-")), durable=False)
-    cluster.start()
-    cluster.create_database("cold_start_test")
-    monkeypatch.setenv("TEST_DATABASE_URL", cluster.url("cold_start_test"))
-    with create_app("testing").app_context():
-        upgrade()
-    cluster.stop()
-    yield cluster
-    cluster.stop()
-    shutil.rmtree(cluster.directory, ignore_errors=True)
+def test_behind_the_pooler_each_transaction_sets_the_server_bounds(database_proxy, monkeypatch):
+    # A pooler's host name, reaching the test database by address (through the proxy).
+    pooler = sa.make_url(database_proxy.url).set(host="ep-calm-sun-123456-pooler.neon.tech")
+    pooler = pooler.update_query_dict({"hostaddr": "127.0.0.1"})
+    monkeypatch.setenv("TEST_DATABASE_URL", pooler.render_as_string(hide_password=False))
+    app = create_app("testing")
+    with app.app_context(), db.engine.connect() as connection:
+        shown = [connection.scalar(sa.text(f"SHOW {name}")) for name in SERVER_BOUNDS]
+    assert shown == ["5s", "3s", "30s"]
 
 
-def test_a_cold_start_is_survived(sleeping_database):
+def test_each_retry_sleeps_a_random_time_up_to_a_doubling_capped_ceiling(monkeypatch):
+    drawn: list[tuple[float, float]] = []
+    slept: list[float] = []
+
+    def highest(low: float, high: float) -> float:
+        drawn.append((low, high))
+        return high
+
+    monkeypatch.setattr(connection_retry.random, "uniform", highest)
+    monkeypatch.setattr(connection_retry.time, "sleep", slept.append)
+    # Port 9 (discard) refuses every attempt at once.
+    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:9/test")
+    monkeypatch.setenv("DB_CONNECT_ATTEMPTS", "6")
+    response = create_app("testing").test_client().get(LIST_PATH)
+    assert response.status_code == 503
+    # What create_app installs: from 0.5 s, doubling after each failure, at most 4 s.
+    assert drawn == [(0, 0.5), (0, 1.0), (0, 2.0), (0, 4.0), (0, 4.0)]
+    assert slept == [0.5, 1.0, 2.0, 4.0, 4.0]
+
+
+# Neon's proxy holds a new connection while the compute wakes up. This one takes longer than
+# DB_CONNECT_TIMEOUT (3 s): the first attempt gives up, and the second, 0.5 s later (the
+# longest back-off, pinned below), gets the compute once it is up.
+WAKE_UP_SECONDS = 4.5
+
+
+def test_a_cold_start_longer_than_the_connect_timeout_is_survived(database_proxy, monkeypatch):
+    monkeypatch.setattr(connection_retry.random, "uniform", lambda low, high: high)
     client = create_app("testing").test_client()
-    waking = threading.Timer(1.5, sleeping_database.start)
+    database_proxy.blackhole()  # the compute is asleep
+    waking = threading.Timer(WAKE_UP_SECONDS, database_proxy.forward)
     started = time.monotonic()
     waking.start()
-    response = client.get("{{ "/api/users" if cookiecutter.interface != "web-only" else "/users" }}")
+    response = client.get(LIST_PATH)
+    elapsed = time.monotonic() - started
     waking.join()
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert time.monotonic() - started >= 1.5
+    assert database_proxy.connections_accepted == 2
+    assert WAKE_UP_SECONDS <= elapsed < WAKE_UP_SECONDS + 1
 
 
-def test_readiness_reports_a_sleeping_database_at_once(sleeping_database):
-    started = time.monotonic()
-    response = create_app("testing").test_client().get("/readyz")
+def test_readiness_reports_a_sleeping_compute_at_once_and_wakes_it(database_proxy):
+    client = create_app("testing").test_client()
+    database_proxy.blackhole()
+    try:
+        started = time.monotonic()
+        response = client.get("/readyz")
+        elapsed = time.monotonic() - started
+    finally:
+        database_proxy.forward()
     assert response.status_code == 503
-    assert time.monotonic() - started < 2
+    assert elapsed < 3
+    # One attempt, which reached Neon's proxy: that is what wakes a suspended compute.
+    assert database_proxy.connections_accepted == 1

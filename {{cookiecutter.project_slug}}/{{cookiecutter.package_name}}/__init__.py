@@ -7,7 +7,22 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, {% if cookiecutter.database_provider == "neon" %}connection_retry, {% endif %}errors, logs, {% if cookiecutter.observability != "none" %}observability, {% endif %}security{% if cookiecutter.use_celery %}, tasks{% endif %}
+from . import (
+    cli,
+{%- if cookiecutter.database_provider == "neon" %}
+    connection_retry,
+{%- endif %}
+    database_deadlines,
+    errors,
+    logs,
+{%- if cookiecutter.observability != "none" %}
+    observability,
+{%- endif %}
+    security,
+{%- if cookiecutter.use_celery %}
+    tasks,
+{%- endif %}
+)
 from .config import load_config
 from .extensions import {% if cookiecutter.use_caching %}cache, {% endif %}{% if cookiecutter.interface != "api-only" %}csrf, {% endif %}db{% if cookiecutter.use_rate_limiting %}, limiter{% endif %}, migrate{% if cookiecutter.interface != "web-only" %}, rest_api{% endif %}
 
@@ -30,11 +45,10 @@ def create_app(env: str | None = None) -> Flask:
 {%- endif %}
     security.init_app(app)
     db.init_app(app)
+    database_deadlines.init_app(app)
 {%- if cookiecutter.database_provider == "neon" %}
     with app.app_context():
-        connection_retry.install(
-            db.engine, app.config["DB_CONNECT_ATTEMPTS"], first_delay=0.5, max_delay=4.0
-        )
+        connection_retry.install(db.engine, app.config["DB_CONNECT_ATTEMPTS"])
 {%- endif %}
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
 {%- if cookiecutter.interface != "api-only" %}

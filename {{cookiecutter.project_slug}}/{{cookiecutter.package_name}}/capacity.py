@@ -1,23 +1,41 @@
-"""The database connections a deployment may open, checked against what the server allows.
+"""What a deployment asks of its database, checked at start-up against what it can have.
 
-Every gunicorn worker process has its own SQLAlchemy pool, so one instance of the service may
-open WEB_CONCURRENCY x (DB_POOL_SIZE + DB_MAX_OVERFLOW) connections, and APP_INSTANCES copies
-of it that many times over. Past the server's limit PostgreSQL refuses new connections ("too
-many clients"), and it happens under load, when it hurts most: production refuses to start
-instead, development warns.
+The connections: every gunicorn worker process has its own SQLAlchemy pool, so one instance
+of the service may open WEB_CONCURRENCY x (DB_POOL_SIZE + DB_MAX_OVERFLOW) connections, and
+APP_INSTANCES copies of it that many times over. Past the server's limit PostgreSQL refuses
+new connections ("too many clients"), and it happens under load, when it hurts most.
+
+The time: a request that meets a database which does not answer waits for a free pooled
+connection, for the pre-ping of it, then for a new connection, each up to its deadline
+(database_deadlines.py), before its 503.
+{%- if cookiecutter.database_provider == "neon" %} A new connection is tried DB_CONNECT_ATTEMPTS times.
+{%- endif %}
+gunicorn must let it: a request still running GUNICORN_GRACEFUL_TIMEOUT after a SIGTERM is cut
+off, and a sync worker is killed after GUNICORN_TIMEOUT. (A gthread worker, this project's,
+answers gunicorn's heartbeat from its main thread whatever its requests wait for: its
+GUNICORN_TIMEOUT cuts no request short.)
+
+Over either budget, production refuses to start, development warns.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+{% if cookiecutter.database_provider == "neon" -%}
+from .config import ConfigError, is_neon_pooler
+from .connection_retry import longest_backoff
+{% else -%}
 from .config import ConfigError
+{% endif -%}
+from .database_deadlines import read_timeout
 {%- if cookiecutter.database_provider == "neon" %}
 
 # Neon's pooled endpoint (a host name with "-pooler") is PgBouncer, which accepts up to 10,000
@@ -65,9 +83,9 @@ def server_connection_limit(app: Flask) -> int:
     """How many connections the database server gives to roles like this app's."""
     if app.config["DB_CONNECTION_LIMIT"]:
         return int(app.config["DB_CONNECTION_LIMIT"])
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
 {%- if cookiecutter.database_provider == "neon" %}
-    if "-pooler." in (url.host or ""):
+    if is_neon_pooler(url):
         return NEON_POOLER_CLIENT_CONNECTIONS
 {%- endif %}
     connect_args = app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
@@ -109,6 +127,78 @@ def check_connection_budget(app: Flask, workers: int) -> None:
         f"the database connection budget {budget} exceeds the {limit} connections the database "
         "allows; lower one of those settings or put a connection pooler in front of the database"
     )
+    _refuse_or_warn(app, message)
+
+
+@dataclass(frozen=True)
+class WaitBudget:
+    """The longest a request waits on a database that does not answer, before its 503."""
+
+    pool_timeout: int
+    statement_timeout: int
+    connect_timeout: int
+{%- if cookiecutter.database_provider == "neon" %}
+    connect_attempts: int
+{%- endif %}
+
+    @property
+    def total(self) -> float:
+        read = read_timeout(self.statement_timeout)
+        if read is None:
+            return math.inf
+{%- if cookiecutter.database_provider == "neon" %}
+        connecting = self.connect_attempts * self.connect_timeout + longest_backoff(
+            self.connect_attempts
+        )
+{%- else %}
+        connecting = self.connect_timeout
+{%- endif %}
+        return self.pool_timeout + read + connecting
+
+    def __str__(self) -> str:
+        if self.total == math.inf:
+            return "without end (DB_STATEMENT_TIMEOUT=0: no deadline for an answer)"
+        return (
+            f"{self.total:g} s (DB_POOL_TIMEOUT={self.pool_timeout} for a pooled connection, "
+            f"DB_STATEMENT_TIMEOUT={self.statement_timeout} + 1 for its pre-ping, "
+{%- if cookiecutter.database_provider == "neon" %}
+            f"DB_CONNECT_ATTEMPTS={self.connect_attempts} x "
+            f"DB_CONNECT_TIMEOUT={self.connect_timeout} + "
+            f"{longest_backoff(self.connect_attempts):g} back-off for a new one)"
+{%- else %}
+            f"DB_CONNECT_TIMEOUT={self.connect_timeout} for a new one)"
+{%- endif %}
+        )
+
+
+def wait_budget(app: Flask) -> WaitBudget:
+    return WaitBudget(
+        # The tests' NullPool never waits for a connection.
+        pool_timeout=app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_timeout", 0),
+        statement_timeout=app.config["DB_STATEMENT_TIMEOUT"],
+        connect_timeout=app.config["DB_CONNECT_TIMEOUT"],
+{%- if cookiecutter.database_provider == "neon" %}
+        connect_attempts=app.config["DB_CONNECT_ATTEMPTS"],
+{%- endif %}
+    )
+
+
+def check_wait_budget(app: Flask, limits: Mapping[str, int]) -> None:
+    """Refuse (production) or warn when gunicorn would cut a request short before its wait
+    ends; `limits` names each of gunicorn's limits that applies, with its seconds (0: none)."""
+    budget = wait_budget(app)
+    for variable, seconds in limits.items():
+        if seconds and budget.total >= seconds:
+            _refuse_or_warn(
+                app,
+                f"a request may wait {budget} on a database that does not answer, and "
+                f"{variable}={seconds} does not leave it that long; lower those settings "
+                f"or raise {variable}",
+            )
+            return
+
+
+def _refuse_or_warn(app: Flask, message: str) -> None:
     if app.config["ENV_NAME"] == "production":
         raise ConfigError(message)
     app.logger.warning(message)

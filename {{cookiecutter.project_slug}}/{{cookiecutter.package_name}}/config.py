@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
+from .database_deadlines import bounded_connections, read_timeout
+
 MIN_SECRET_KEY_LENGTH = 32
 PLACEHOLDER_SECRET_KEYS = frozenset(
     {
@@ -141,6 +143,21 @@ def _list(environ: Mapping[str, str], variable: str) -> list[str]:
 
 def _database_name(url: str) -> str:
     return make_url(url).database or ""
+{%- if cookiecutter.database_provider == "neon" %}
+
+
+def is_neon_pooler(url: str) -> bool:
+    """Whether `url` names Neon's pooled endpoint (PgBouncer): a host name with "-pooler"."""
+    return "-pooler." in (make_url(url).host or "")
+{%- endif %}
+
+
+def libpq_options(url: str, settings: Mapping[str, int]) -> str:
+    """libpq's `options` for `url`: what the URL already asks for, then `-c name=Ns` for each
+    server setting."""
+    options = [str(make_url(url).query.get("options") or "")]
+    options += [f"-c {name}={seconds}s" for name, seconds in settings.items()]
+    return " ".join(option for option in options if option)
 
 
 class BaseConfig:
@@ -195,15 +212,31 @@ class BaseConfig:
             self.DATABASE_URL_VARIABLE,
         )
         self.MIGRATIONS_DATABASE_URI = self._migrations_database_url(environ)
-        self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(environ)
         # Copies of this service sharing the database, for the connection budget (capacity.py).
         self.APP_INSTANCES = _integer(environ, "APP_INSTANCES", 1, minimum=1)
         # Set when a pooler (PgBouncer) stands between the app and PostgreSQL: its client limit
         # (max_client_conn) is then what the budget must fit. Unset: ask the server.
         self.DB_CONNECTION_LIMIT = _integer(environ, "DB_CONNECTION_LIMIT", 0)
+        # Seconds. The server cancels a statement, a lock wait or an idle open transaction
+        # after these (0 leaves one to the server); the client stops waiting for an answer a
+        # second after the statement timeout, and for a new connection after the connect one.
+        self.DB_STATEMENT_TIMEOUT = _integer(environ, "DB_STATEMENT_TIMEOUT", 5)
+        self.DB_LOCK_TIMEOUT = _integer(environ, "DB_LOCK_TIMEOUT", 3)
+        self.DB_IDLE_IN_TRANSACTION_TIMEOUT = _integer(
+            environ, "DB_IDLE_IN_TRANSACTION_TIMEOUT", 30
+        )
+        self.DB_CONNECT_TIMEOUT = _integer(environ, "DB_CONNECT_TIMEOUT", 3, minimum=1)
+        # A pooler refuses them at connect time ("unsupported startup parameter in options"):
+        # behind one they are set at the start of every transaction instead.
+        self.DB_SETTINGS_PER_TRANSACTION = (
+            self._server_settings() if self._behind_pooler(self.SQLALCHEMY_DATABASE_URI) else {}
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(environ)
+        self.MIGRATIONS_CONNECT_ARGS = self._migrations_connect_args(environ)
 {%- if cookiecutter.database_provider == "neon" %}
-        # Worst case about 7.5 s of waiting: longer than a Neon cold start.
-        self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 5, minimum=1)
+        # With DB_CONNECT_TIMEOUT and the back-off, about 10 s for a compute to wake up, and
+        # within gunicorn's timeout with everything else a request may wait for (capacity.py).
+        self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 3, minimum=1)
 {%- endif %}
         # Flask's CLI turns the debugger on from FLASK_DEBUG, whatever DEBUG says.
         self._debug_requested = environ.get("FLASK_DEBUG", "").lower() not in FLASK_DEBUG_OFF
@@ -290,9 +323,58 @@ class BaseConfig:
             "connect_args": self._connect_args(environ),
         }
 
+    def _server_settings(self) -> dict[str, int]:
+        """The server-side bounds the app sets, in seconds (those at 0 are left to the server)."""
+        settings = {
+            "statement_timeout": self.DB_STATEMENT_TIMEOUT,
+            "lock_timeout": self.DB_LOCK_TIMEOUT,
+            "idle_in_transaction_session_timeout": self.DB_IDLE_IN_TRANSACTION_TIMEOUT,
+        }
+        return {name: seconds for name, seconds in settings.items() if seconds}
+
+    def _behind_pooler(self, url: str) -> bool:
+        """Whether connections to `url` go through a pooler, which refuses startup options."""
+{%- if cookiecutter.database_provider == "neon" %}
+        if is_neon_pooler(url):
+            return True
+{%- endif %}
+        # DB_CONNECTION_LIMIT is the limit of a pooler in front of the app's URL.
+        return bool(self.DB_CONNECTION_LIMIT) and url == self.SQLALCHEMY_DATABASE_URI
+
     def _connect_args(self, environ: Mapping[str, str]) -> dict[str, Any]:
-        # An unreachable database fails the request in seconds instead of hanging a worker.
-        return {"connect_timeout": _integer(environ, "DB_CONNECT_TIMEOUT", 3, minimum=1)}
+        url = self.SQLALCHEMY_DATABASE_URI
+        bounds = self._connection_bounds(environ, read_timeout(self.DB_STATEMENT_TIMEOUT))
+        if self._behind_pooler(url):
+            return bounds
+        return {**bounds, "options": libpq_options(url, self._server_settings())}
+
+    def _migrations_connect_args(self, environ: Mapping[str, str]) -> dict[str, Any]:
+        # A migration may rightly run one long statement (an index, a rewrite), but must not
+        # queue for a lock for long: every query on that table would queue behind it.
+        url = self.MIGRATIONS_DATABASE_URI
+        bounds = self._connection_bounds(environ, read_timeout=None)
+        if self._behind_pooler(url):
+            return bounds
+        lock_timeout = {"lock_timeout": self.DB_LOCK_TIMEOUT} if self.DB_LOCK_TIMEOUT else {}
+        return {**bounds, "options": libpq_options(url, lock_timeout)}
+
+    def _connection_bounds(
+        self, environ: Mapping[str, str], read_timeout: float | None
+    ) -> dict[str, Any]:
+        return {
+            "connection_factory": bounded_connections(self.DB_CONNECT_TIMEOUT, read_timeout),
+            # libpq's own, for a connection made while no wait callback is installed.
+            "connect_timeout": self.DB_CONNECT_TIMEOUT,
+            # The kernel drops a connection whose peer is gone (a host down, a real partition)
+            # before a query meets it: an idle one once keepalive probes go unanswered (about
+            # 40 s with the defaults, on Linux), one with data unacknowledged after
+            # DB_TCP_USER_TIMEOUT seconds.
+            "keepalives": 1,
+            "keepalives_idle": _integer(environ, "DB_KEEPALIVES_IDLE", 30, minimum=1),
+            "keepalives_interval": _integer(environ, "DB_KEEPALIVES_INTERVAL", 10, minimum=1),
+            "keepalives_count": _integer(environ, "DB_KEEPALIVES_COUNT", 3, minimum=1),
+            "tcp_user_timeout": 1000 * _integer(environ, "DB_TCP_USER_TIMEOUT", 10, minimum=1),
+        }
 
     def warnings(self) -> list[str]:
         """What is allowed here but would break in production, for the log at start-up."""

@@ -1,8 +1,9 @@
 """New database connections are retried with exponential backoff and jitter.
 
-Neon suspends an idle compute and wakes it on the next connection, which can take a few
-seconds: the first attempts fail while it starts. Retrying rides out that cold start instead
-of failing the request, and the random jitter keeps many workers from retrying in lockstep.
+Neon suspends an idle compute and wakes it on the next connection, which its proxy holds
+meanwhile: a few seconds, sometimes more than DB_CONNECT_TIMEOUT allows one attempt, and an
+attempt can fail while the compute starts. Retrying rides out that cold start instead of
+failing the request, and the random jitter keeps many workers from retrying in lockstep.
 """
 
 from __future__ import annotations
@@ -16,7 +17,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
+# Each sleep between attempts is random, up to a ceiling that starts here and doubles after
+# every failed attempt, up to the maximum.
+FIRST_DELAY_SECONDS = 0.5
+MAX_DELAY_SECONDS = 4.0
+
 _retrying: ContextVar[bool] = ContextVar("retrying", default=True)
+
+
+def backoff_ceiling(failed_attempts: int) -> float:
+    """The longest sleep after `failed_attempts` attempts have failed."""
+    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2.0 ** (failed_attempts - 1))
+
+
+def longest_backoff(attempts: int) -> float:
+    """The most `attempts` tries can sleep in all: one sleep between each two."""
+    return sum(backoff_ceiling(failed) for failed in range(1, attempts))
 
 
 @contextmanager
@@ -29,8 +45,12 @@ def without_retries() -> Iterator[None]:
         _retrying.reset(token)
 
 
-def install(engine: sa.Engine, attempts: int, first_delay: float, max_delay: float) -> None:
-    """Make every new connection of `engine` try up to `attempts` times before failing."""
+def install(engine: sa.Engine, attempts: int) -> None:
+    """Make every new connection of `engine` try up to `attempts` times before failing.
+
+    Each attempt is bounded by DB_CONNECT_TIMEOUT (database_deadlines.py), so all of them
+    together wait at most attempts x DB_CONNECT_TIMEOUT + longest_backoff(attempts).
+    """
 
     def connect_with_retry(dialect: Any, connection_record: Any, cargs: Any, cparams: Any) -> Any:
         attempt = 1
@@ -40,8 +60,8 @@ def install(engine: sa.Engine, attempts: int, first_delay: float, max_delay: flo
             except dialect.loaded_dbapi.OperationalError:
                 if attempt >= attempts or not _retrying.get():
                     raise
-            ceiling = min(max_delay, first_delay * 2 ** (attempt - 1))
-            time.sleep(random.uniform(0, ceiling))  # noqa: S311 - jitter, not a secret
+            jitter = random.uniform(0, backoff_ceiling(attempt))  # noqa: S311 - not a secret
+            time.sleep(jitter)
             attempt += 1
 
     sa.event.listen(engine, "do_connect", connect_with_retry)

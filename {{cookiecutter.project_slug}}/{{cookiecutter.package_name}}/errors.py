@@ -18,9 +18,35 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from .database_deadlines import DeadlineExceeded
 from .extensions import db
 
 RETRY_AFTER_SECONDS = 5
+# Why the database could not serve a request, in words that carry no secret (no URL, no
+# password, no user name): by the SQLSTATE the server sent...
+REASONS_BY_SQLSTATE = {
+    "57014": "statement timeout",
+    "55P03": "lock timeout",
+    "25P03": "idle-in-transaction timeout",
+    "53300": "too many connections",
+    "57P01": "server shutting down",
+    "57P03": "server starting up",
+}
+# ... or, for a connection that never got that far, by libpq's message.
+REASONS_BY_MESSAGE = {
+    "Connection refused": "refused",
+    "could not translate host name": "unknown host",
+    "timeout expired": "timed out",
+    "No route to host": "no route to host",
+    "password authentication failed": "authentication failed",
+    "does not exist": "no such database or user",
+    "server closed the connection": "connection lost",
+    "connection already closed": "connection lost",
+}
+# Reasons that mean the server is not there for this app, or not as configured: in
+# development, the log line says what to do.
+UNREACHABLE = {"refused", "unknown host", "timed out", "no route to host", "connection lost"}
+MISCONFIGURED = {"authentication failed", "no such database or user"}
 
 
 def init_app(app: Flask) -> None:
@@ -100,9 +126,40 @@ def html_error(error: HTTPException, code: int, headers: dict[str, str]) -> tupl
     return Response(page, headers=headers, mimetype="text/html"), code
 {% endif %}
 
+def database_error_reason(error: Exception) -> str | None:
+    if isinstance(error, PoolTimeoutError):
+        return "no free pooled connection"
+    cause = getattr(error, "orig", None)
+    if isinstance(cause, DeadlineExceeded):
+        return "timed out"
+    sqlstate = getattr(cause, "pgcode", None)
+    if sqlstate in REASONS_BY_SQLSTATE:
+        return REASONS_BY_SQLSTATE[sqlstate]
+    message = str(cause)
+    return next((reason for text, reason in REASONS_BY_MESSAGE.items() if text in message), None)
+
+
+def describe_database_error(error: Exception) -> str:
+    """A log line's worth on why the database failed (never its URL or password), and in
+    development what to do when it is not there."""
+    reason = database_error_reason(error)
+    description = f"{reason} ({type(error).__name__})" if reason else type(error).__name__
+    if current_app.config["ENV_NAME"] != "development":
+        return description
+    variable = current_app.config["DATABASE_URL_VARIABLE"]
+    if reason is None or reason in UNREACHABLE:
+        description += (
+            "; is PostgreSQL running? `flask local-db start` starts this project's own, "
+            f"or check {variable}"
+        )
+    elif reason in MISCONFIGURED:
+        description += f"; check the user, password and database name in {variable}"
+    return description
+
+
 def handle_database_unavailable(error: Exception) -> tuple[Response, int]:
     reset_session()
-    current_app.logger.warning("database unavailable: %s", error.__class__.__name__)
+    current_app.logger.warning("database unavailable: %s", describe_database_error(error))
     unavailable = ServiceUnavailable(
         "The database is not reachable right now. Please try again shortly.",
         retry_after=RETRY_AFTER_SECONDS,

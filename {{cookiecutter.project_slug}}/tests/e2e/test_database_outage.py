@@ -1,5 +1,3 @@
-{%- set uses_redis = cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery -%}
-{%- set has_api = cookiecutter.interface != "web-only" -%}
 """Production gunicorn while PostgreSQL goes away and comes back, and while its pool runs dry.
 
 The database is a cluster this module starts and stops itself, never the suite's own, and the
@@ -8,15 +6,9 @@ server runs with production settings behind a pretend TLS-terminating proxy.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-{%- if not has_api %}
-from urllib.parse import urlencode
-{%- endif %}
 
 import psycopg2
 import pytest
@@ -24,174 +16,37 @@ import pytest
 import redis
 {%- endif %}
 
-from {{ cookiecutter.package_name }}.local_postgres import (
-    LocalPostgres,
-    PostgresNotFoundError,
-    find_bindir,
-)
-{%- if has_api %}
-
-from ..conftest import missing_prerequisite
-{%- else %}
-
-from ..conftest import csrf_token_in, missing_prerequisite
-{%- endif %}
-from ..servers import (
-    Reply,
-    Server,
-    free_port,
-    production_settings,
-    run_until_exit,
-    start_production_gunicorn,
+from ..servers import Server, start_production_gunicorn
+from .conftest import (
+    CREATED,
+    DATABASE,
+    LIST_PATH,
+    assert_unavailable,
+    timed,
+    user_creator,
+    usernames,
 )
 
 pytestmark = pytest.mark.e2e
 
-DATABASE = "app"
 # What the service promises its load balancer and its clients while the database is away.
 READINESS_DEADLINE = 3
 REQUEST_DEADLINE = 5
 RECOVERY_DEADLINE = 10
-{%- if has_api %}
-LIST_PATH = "/api/users"
-{%- else %}
-LIST_PATH = "/users"
-{%- endif %}
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[LocalPostgres]:
-    """A cluster of this module's own on a free loopback port, stopped at the end."""
-    try:
-        bindir = find_bindir()
-    except PostgresNotFoundError as error:
-        missing_prerequisite(f"these tests stop and start a PostgreSQL of their own: {error}")
-    cluster = LocalPostgres(
-        Path(tempfile.mkdtemp(prefix="outage-postgres-")),
-        port=free_port(),
-        listen_addresses="127.0.0.1",
-        bindir=bindir,
-    )
-    try:
-        cluster.start()
-        cluster.create_database(DATABASE)
-        yield cluster
-    finally:
-        cluster.stop()
-        shutil.rmtree(cluster.directory, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-{%- if uses_redis %}
-def deployment(postgres: LocalPostgres, redis_url: str) -> dict[str, str]:
-{%- else %}
-def deployment(postgres: LocalPostgres) -> dict[str, str]:
-{%- endif %}
-    """What this deployment sets beyond production's defaults; its schema is migrated by the
-    deploy command."""
-    settings = {
-        "DATABASE_URL": postgres.url(DATABASE),
-{%- if uses_redis %}
-        "REDIS_URL": redis_url,
-{%- endif %}
-{%- if cookiecutter.use_rate_limiting %}
-        # These tests write more than a client may in a minute; the limit has its own tests.
-        "RATE_LIMIT_WRITES": "10000 per minute",
-{%- endif %}
-{%- if cookiecutter.database_provider == "neon" %}
-        # A stopped server, not a sleeping Neon compute: fail at once. test_neon.py covers the
-        # cold-start retries, which would add up to 7.5 s to each refused request here.
-        "DB_CONNECT_ATTEMPTS": "1",
-{%- endif %}
-    }
-    migrated = run_until_exit(
-        "flask", "--app", "wsgi", "db", "upgrade", **production_settings(**settings)
-    )
-    assert migrated.returncode == 0, migrated.stderr
-    return settings
-
-
-def usernames(postgres: LocalPostgres) -> list[str]:
-    connection = psycopg2.connect(postgres.url(DATABASE))
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT username FROM users ORDER BY id")
-            return [row[0] for row in cursor.fetchall()]
-    finally:
-        connection.close()
-
-
-def timed(request: Callable[[], Reply]) -> tuple[Reply, float]:
-    started = time.monotonic()
-    reply = request()
-    return reply, time.monotonic() - started
-
-
-{%- if has_api %}
-
-
-def user_creator(server: Server) -> Callable[[str], Reply]:
-    """Creates a user through the JSON API."""
-
-    def create(username: str) -> Reply:
-        return server.post_json(
-            "/api/users", {"username": username, "email": f"{username}@example.com"}
-        )
-
-    return create
-{%- else %}
-
-
-def user_creator(server: Server) -> Callable[[str], Reply]:
-    """Creates a user through the HTML form, as a browser would: session cookie, CSRF token.
-
-    The token is fetched now, while the database answers; it stays valid for the session.
-    """
-    page = server.get("/users")
-    assert page.status == 200, page.text
-    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-    token = csrf_token_in(page.text)
-
-    def create(username: str) -> Reply:
-        form = {
-            "csrf_token": token,
-            "username": username,
-            "email": f"{username}@example.com",
-        }
-        return server.request(
-            "POST",
-            "/users",
-            body=urlencode(form),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": cookie,
-                # Flask-WTF checks that an HTTPS form was posted from this site.
-                "Referer": f"https://{server.host}:{server.port}/users",
-            },
-        )
-
-    return create
-{%- endif %}
-
-
-def assert_unavailable(reply: Reply) -> None:
-    """A clean refusal: 503 with Retry-After, in the format the client speaks."""
-    assert reply.status == 503, (reply.status, reply.text)
-    assert reply.headers["Retry-After"]
-    assert "Traceback" not in reply.text
-{%- if has_api %}
-    assert reply.json()["error"] == "Service Unavailable"
-{%- else %}
-    assert reply.headers.get_content_type() == "text/html"
-{%- endif %}
-
-
-CREATED = {% if has_api %}201{% else %}303{% endif %}
 
 
 @pytest.fixture(scope="module")
 def server(deployment: dict[str, str]) -> Iterator[Server]:
-    server = start_production_gunicorn(WEB_CONCURRENCY="2", GUNICORN_THREADS="4", **deployment)
+    server = start_production_gunicorn(
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="4",
+{%- if cookiecutter.database_provider == "neon" %}
+        # A stopped server, not a sleeping Neon compute: fail at once. test_neon.py covers the
+        # cold-start retries, which would add their back-off to each refused request here.
+        DB_CONNECT_ATTEMPTS="1",
+{%- endif %}
+        **deployment,
+    )
     yield server
     server.stop()
 
