@@ -11,8 +11,9 @@ from flask import Flask
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
-{%- if cookiecutter.use_caching %}
 
+from .conftest import user_count
+{%- if cookiecutter.use_caching %}
 from .servers import UNREACHABLE_REDIS
 {%- endif %}
 
@@ -23,8 +24,6 @@ LIST_PATH = "/users"
 {%- endif %}
 # Port 9 (discard) refuses connections at once: a database that is down.
 REFUSING_DATABASE = "postgresql://app:s3cret-password@127.0.0.1:9/app"
-
-from .conftest import user_count
 
 
 @pytest.fixture
