@@ -466,6 +466,37 @@ def test_unknown_option_values_on_the_command_line_leave_nothing(
     assert list(out.iterdir()) == []
 
 
+# The README's way to bake, as a newcomer on a stock system follows it.
+
+
+def _readme_block(heading: str) -> list[str]:
+    """The lines of the first ```sh block after ``heading`` in the README."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index(f"\n{heading}\n") :]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block, f"no sh block under {heading!r}"
+    return block.group(1).splitlines()
+
+
+@pytest.mark.slow
+def test_the_readme_bakes_with_python_alone(tmp_path) -> None:
+    """Its first commands need Python and PyPI only (to install cookiecutter): no
+    pipx, no uv."""
+    commands = _readme_block("## Bake a project")
+    assert not [c for c in commands if re.search(r"\b(pipx|uvx?)\b", c)], commands
+    home = tmp_path / "home"
+    home.mkdir()
+    commands[-1] = commands[-1].replace("<path-or-url-of-this-repo>", str(ROOT))
+    commands[-1] += " --no-input"
+    for command in commands:
+        # A POSIX shell, with Python and nothing of this test environment on PATH.
+        done = run(
+            ["sh", "-c", command], cwd=tmp_path, HOME=str(home), PATH="/usr/bin:/bin"
+        )
+        assert done.returncode == 0, f"{command}\n{tail(done.stdout)}"
+    assert (tmp_path / "my-flask-service" / "pyproject.toml").is_file()
+
+
 # Answers that look like code or like templates.
 
 FREE_TEXT_FIELDS = ("project_name", "description", "author_name")
