@@ -469,12 +469,13 @@ def test_unknown_option_values_on_the_command_line_leave_nothing(
 # The README's way to bake, as a newcomer on a stock system follows it.
 
 
-def _readme_block(heading: str) -> list[str]:
-    """The lines of the first ```sh block after ``heading`` in the README."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index(f"\n{heading}\n") :]
+def _readme_block(readme: Path, heading: str) -> list[str]:
+    """The lines of the first ```sh block after ``heading`` in a README."""
+    text = readme.read_text(encoding="utf-8")
+    assert f"\n{heading}\n" in text, f"{readme} has no {heading!r}"
+    section = text[text.index(f"\n{heading}\n") :]
     block = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert block, f"no sh block under {heading!r}"
+    assert block, f"no sh block under {heading!r} in {readme}"
     return block.group(1).splitlines()
 
 
@@ -482,7 +483,7 @@ def _readme_block(heading: str) -> list[str]:
 def test_the_readme_bakes_with_python_alone(tmp_path) -> None:
     """Its first commands need Python and PyPI only (to install cookiecutter): no
     pipx, no uv."""
-    commands = _readme_block("## Bake a project")
+    commands = _readme_block(ROOT / "README.md", "## Bake a project")
     assert not [c for c in commands if re.search(r"\b(pipx|uvx?)\b", c)], commands
     home = tmp_path / "home"
     home.mkdir()
@@ -495,6 +496,27 @@ def test_the_readme_bakes_with_python_alone(tmp_path) -> None:
         )
         assert done.returncode == 0, f"{command}\n{tail(done.stdout)}"
     assert (tmp_path / "my-flask-service" / "pyproject.toml").is_file()
+
+
+def test_a_bake_says_what_it_made_and_the_readmes_commands_to_run_it(
+    tmp_path,
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    # From the directory the shell is in, as a user runs it.
+    ran = _cookiecutter_cli(tmp_path, "--no-input", str(ROOT), cwd=out, PWD=str(out))
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stderr == ""
+    project = out / "my-flask-service"
+    lines = [line.strip() for line in ran.stdout.splitlines()]
+    assert lines[0] == f"Created {project}"
+    assert "http://127.0.0.1:5000" in ran.stdout
+    run_locally = _readme_block(project / "README.md", "## Run it locally")
+    after = lines.index("Run it locally:") + 1
+    printed = lines[after : lines.index("", after)]
+    assert printed == ["cd my-flask-service", *run_locally], (
+        "the bake prints other commands than the baked README's Run it locally"
+    )
 
 
 # Answers that look like code or like templates.
