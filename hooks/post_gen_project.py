@@ -9,7 +9,9 @@ never touches the network, imports nothing from the project and starts no
 processes. Everything above the ``__main__`` guard is plain Python that the
 template's tests import directly.
 
-What each option leaves out of the project is one row in ``PRUNING``.
+What each option leaves out of the project is one row in ``PRUNING``. When
+everything is done it tells the user, on stdout, what was made and the two
+commands that run it (errors go to stderr).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import sys
 from collections.abc import Callable, Mapping
@@ -587,10 +590,98 @@ def prune_lock_files(project_dir: Path) -> None:
         (project_dir / name).write_text(lock.render(), encoding="utf-8")
 
 
+# What the user is told.
+
+# The baked README's "Run it locally", word for word: both run in the project
+# directory (tests/test_bake.py fails when the two drift apart).
+RUN_LOCALLY = (
+    "python3 -m venv .venv && .venv/bin/pip install --require-hashes --no-deps "
+    "-r requirements.lock -r requirements-dev.lock "
+    "&& .venv/bin/pip install --no-deps -e .",
+    ". .venv/bin/activate && flask local-db start && flask db upgrade && flask run",
+)
+# Where `flask run` serves by default.
+LOCAL_URL = "http://127.0.0.1:5000"
+
+_PAGES = {
+    "tailwind": "HTML pages styled with Tailwind CSS",
+    "plain-css": "HTML pages styled with plain CSS",
+}
+_DATABASES = {"postgres": "PostgreSQL", "neon": "Neon PostgreSQL"}
+_OBSERVABILITY = {"none": None, "sentry": "Sentry", "opentelemetry": "OpenTelemetry"}
+_CI = {"github": "GitHub Actions CI", "gitlab": "GitLab CI", "none": None}
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+
+
+def summary(answers: Answers) -> str:
+    """The options that shape the project, in one line."""
+    serves = []
+    if answers["interface"] != "api-only":
+        serves.append(_PAGES[answers["frontend"]])
+    if answers["interface"] != "web-only":
+        serves.append("a JSON API")
+    extras = [
+        name
+        for name, chosen in (
+            ("caching", answers["use_caching"]),
+            ("rate limits", answers["use_rate_limiting"]),
+            ("Celery", answers["use_celery"]),
+            (_OBSERVABILITY[answers["observability"]], True),
+            ("Docker", answers["use_docker"]),
+            (_CI[answers["ci_provider"]], True),
+        )
+        if name and chosen
+    ]
+    with_extras = f", with {_listed(extras)}" if extras else ""
+    return (
+        f"{_listed(serves)} on {_DATABASES[answers['database_provider']]}"
+        f"{with_extras} (package {answers['package_name']}, "
+        f"{answers['open_source_license']} license)"
+    )
+
+
+def shell_directory() -> Path | None:
+    """The directory the user ran cookiecutter in, as their shell says (PWD):
+    cookiecutter runs hooks from other directories and tells them nothing."""
+    directory = os.environ.get("PWD", "")
+    return Path(directory) if os.path.isabs(directory) else None
+
+
+def path_from(directory: Path | None, path: Path) -> str:
+    """``path`` as the user types it in ``directory``: relative below it,
+    absolute elsewhere; quoted for a POSIX shell."""
+    if directory is not None:
+        try:
+            return shlex.quote(str(path.resolve().relative_to(directory.resolve())))
+        except ValueError:
+            pass
+    return shlex.quote(str(path.resolve()))
+
+
+def next_steps(project_dir: Path, answers: Answers, directory: Path | None) -> str:
+    """What was made, and the commands that run it."""
+    commands = [f"cd {path_from(directory, project_dir)}", *RUN_LOCALLY]
+    return "\n".join(
+        [
+            f"Created {project_dir.resolve()}",
+            f"  {summary(answers)}",
+            "",
+            "Run it locally:",
+            *(f"  {command}" for command in commands),
+            "",
+            f"The app then answers at {LOCAL_URL}. The project's README.md says how to",
+            "run its tests, and everything else.",
+        ]
+    )
+
+
 # The hook.
 
 
-def main(answers: Answers, project_dir: Path) -> int:
+def main(answers: Answers, project_dir: Path, directory: Path | None = None) -> int:
     steps: list[tuple[str, Callable[[], object]]] = [
         ("prune the project", lambda: prune(project_dir, answers)),
         ("prune the locked dependencies", lambda: prune_lock_files(project_dir)),
@@ -603,6 +694,10 @@ def main(answers: Answers, project_dir: Path) -> int:
         except (HookError, OSError) as failure:
             print(f"error: could not {what}: {failure}", file=sys.stderr)
             return 1
+    # cruft also runs the template to regenerate copies for `cruft diff` and
+    # `cruft update`, in temporary directories nobody should cd into.
+    if not run_by_cruft(answers):
+        print(next_steps(project_dir, answers, shell_directory()))
     return 0
 
 

@@ -10,13 +10,19 @@ the template's tests import directly.
 Each answer has one entry in ``RULES``, in prompt order. A new option is one
 more entry (a choice is ``one_of(...)``, a yes/no question ``YES_OR_NO``); a
 forbidden mix of options is one more entry in ``REFUSED_COMBINATIONS``.
+
+cookiecutter runs this hook only after the last prompt, so a refusal gives the
+answers back: after its ``error:`` line comes a ``cookiecutter --no-input``
+command that bakes again with every answer, the refused one last.
 """
 
 from __future__ import annotations
 
 import json
 import keyword
+import os
 import re
+import shlex
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -389,11 +395,92 @@ def validate(
             )
 
 
+# The answers given back with a refusal.
+
+# cookiecutter renders answers given on its command line as Jinja. Its markers,
+# and an expression that prints one brace, spelt so that the Jinja rendering
+# this file leaves them alone.
+_BRACE = "{"
+_JINJA_MARKERS = tuple(_BRACE + second for second in (_BRACE, "%", "#"))
+_PRINTED_BRACE = _BRACE * 2 + f' "{_BRACE}" ' + "}" * 2
+
+
+def command_line_value(value: object) -> str | None:
+    """What to write after ``key=`` on cookiecutter's command line for cookiecutter
+    to read ``value`` back; None when it cannot be shown in a terminal."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    if any(
+        unicodedata.category(char) in _UNPRINTABLE_CATEGORIES or char in _BIDI_CONTROLS
+        for char in text
+    ):
+        return None
+    if any(marker in text for marker in _JINJA_MARKERS):
+        # Each brace becomes an expression that prints one, so that the text
+        # renders back to itself.
+        text = text.replace(_BRACE, _PRINTED_BRACE)
+    return text
+
+
+def shell_directory() -> str | None:
+    """The directory the user ran cookiecutter in, as their shell says (PWD):
+    cookiecutter runs hooks from other directories and tells them nothing."""
+    directory = os.environ.get("PWD", "")
+    return directory if os.path.isabs(directory) else None
+
+
+def bake_again_command(
+    answers: Mapping[str, object], last: str, directory: str | None
+) -> tuple[str, list[str]]:
+    """A ``cookiecutter --no-input`` command, quoted for a POSIX shell, that bakes
+    with every answer given, ``last``'s at the end; and the answers it leaves
+    empty because they cannot be shown."""
+    words = ["cookiecutter", "--no-input", shlex.quote(str(answers.get("_template")))]
+    if answers.get("_checkout"):
+        words += ["--checkout", shlex.quote(str(answers["_checkout"]))]
+    output_dir = str(answers.get("_output_dir") or "")
+    if output_dir and (
+        directory is None or os.path.realpath(output_dir) != os.path.realpath(directory)
+    ):
+        words += ["-o", shlex.quote(output_dir)]
+    # In prompt order (tojson sorts the answers' keys), the refused one last.
+    names = [name for name in RULES if name in answers and name != last]
+    names += [n for n in answers if n not in RULES and not n.startswith("_")]
+    emptied = []
+    for name in [*names, last] if last in answers else names:
+        value = command_line_value(answers[name])
+        if value is None:
+            emptied.append(name)
+        words.append(f"{name}={shlex.quote(value or '')}")
+    return " ".join(words), emptied
+
+
+def refusal_report(
+    refusal: InvalidAnswer, answers: Mapping[str, object], directory: str | None
+) -> str:
+    """The refusal's line, then every answer given back as a command to run again."""
+    command, emptied = bake_again_command(answers, refusal.field, directory)
+    left_empty = (
+        f" ({', '.join(emptied)} left empty: a terminal cannot show what was given)"
+        if emptied
+        else ""
+    )
+    return "\n".join(
+        [
+            str(refusal),
+            "Answers are checked after the last question, so here are yours to bake "
+            f"again: change {refusal.field}, the last one below{left_empty}, and run:",
+            command,
+        ]
+    )
+
+
 def main(answers: Mapping[str, object]) -> int:
     try:
         validate(answers)
     except InvalidAnswer as refusal:
-        print(refusal, file=sys.stderr)
+        print(refusal_report(refusal, answers, shell_directory()), file=sys.stderr)
         return 1
     return 0
 

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import ast
 import configparser
+import http.client
 import importlib.util
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import IO, Any
 
 import pytest
 import yaml
@@ -342,3 +348,151 @@ def venv_for(tmp_path_factory) -> Callable[[Path], Path]:
 def baked_venv_python(default_bake: Path, venv_for) -> Path:
     """The default bake's own virtual environment."""
     return venv_for(default_bake)
+
+
+# A bake served as production serves it, and a PostgreSQL for it.
+
+# Settings that pass every production guard. Port 9 (discard) refuses at once:
+# a database and a Redis that are down, so nothing waits on them.
+PRODUCTION_SETTINGS = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-enough",
+    "DATABASE_URL": "postgresql://app@127.0.0.1:9/app",
+    "REDIS_URL": "redis://127.0.0.1:9/0",
+    "TRUSTED_HOSTS": "example.com",
+    # Behind one TLS-terminating proxy, which sends X-Forwarded-Proto.
+    "PROXY_FIX_X_PROTO": "1",
+}
+# What that proxy adds to every request it passes on.
+THROUGH_THE_PROXY = {"Host": "example.com", "X-Forwarded-Proto": "https"}
+GUNICORN_START_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    # In the order sent, repeated headers (Set-Cookie) repeated.
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        found = [v for k, v in self.headers if k.lower() == name.lower()]
+        return found[0] if found else None
+
+
+@dataclass
+class Gunicorn:
+    port: int
+    process: subprocess.Popen[bytes]
+    log: IO[bytes]
+
+    def get(self, path: str, headers: Mapping[str, str] | None = None) -> Answer:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        try:
+            connection.request("GET", path, headers=dict(headers or {}))
+            response = connection.getresponse()
+            return Answer(response.status, response.getheaders(), response.read())
+        finally:
+            connection.close()
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(python: Path, project: Path, **settings: str) -> Iterator[Gunicorn]:
+    """`gunicorn wsgi:app` of a bake, from the virtual environment of ``python``,
+    with the bake's own gunicorn.conf.py and ``settings`` in its environment, on
+    a free loopback port (one worker, two threads); stopped afterwards."""
+    port = free_port()
+    environment = clean_env(
+        {
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_THREADS": "2",
+            # The bake is shared with other tests: no bytecode next to its sources.
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **settings,
+        }
+    )
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [str(python), "-m", "gunicorn", "wsgi:app"],
+            cwd=project,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        server = Gunicorn(port, process, log)
+        try:
+            # The master binds once the app has loaded; requests then wait in
+            # the listen queue until the worker takes them.
+            deadline = time.monotonic() + GUNICORN_START_SECONDS
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"gunicorn exited early:\n{tail(server.output())}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"gunicorn did not bind:\n{tail(server.output())}")
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+# Run with the bake's own interpreter: its LocalPostgres starts a throwaway
+# cluster (as the postgres user when run as root) that only listens on a Unix
+# socket in its directory.
+_CLUSTER_SCRIPT = """
+import sys
+from pathlib import Path
+from {package}.local_postgres import LocalPostgres
+cluster = LocalPostgres(Path(sys.argv[2]), port=int(sys.argv[3]), durable=False)
+if sys.argv[1] == "start":
+    cluster.start()
+    for name in sys.argv[4:]:
+        cluster.create_database(name)
+    print(cluster.url("DATABASE"))
+else:
+    cluster.stop()
+"""
+
+
+@contextmanager
+def postgresql(
+    python: Path, project: Path, package: str, *databases: str
+) -> Iterator[Callable[[str], str]]:
+    """A throwaway PostgreSQL holding ``databases``, started with the bake's own
+    local_postgres module; yields the URL of a database by name."""
+    # Not under pytest's tmp_path: run as root, the cluster runs as the postgres
+    # user, who cannot enter pytest's private temporary directories.
+    directory = Path(tempfile.mkdtemp(prefix="template-postgres-"))
+    script = _CLUSTER_SCRIPT.replace("{package}", package)
+    port = str(free_port())
+    started = run(
+        [str(python), "-c", script, "start", str(directory), port, *databases],
+        cwd=project,
+    )
+    try:
+        assert started.returncode == 0, started.stdout
+        url = started.stdout.strip().splitlines()[-1]
+        yield lambda database: url.replace("DATABASE", database)
+    finally:
+        run([str(python), "-c", script, "stop", str(directory), port], cwd=project)
+        shutil.rmtree(directory, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import stat
 import subprocess
 import sys
@@ -278,6 +279,17 @@ def _leftovers(tmp_path: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.parent != root)
 
 
+def _refusal(err: str) -> tuple[str, list[str]]:
+    """The hook's report of a refused answer: its ``error:`` line, then, after a
+    line saying why, a command that bakes again with every answer given, split
+    into words as a POSIX shell would."""
+    lines = err.splitlines()
+    assert len(lines) == 3, err
+    error, explanation, command = lines
+    assert explanation.startswith("Answers are checked after the last question"), err
+    return error, shlex.split(command)
+
+
 REFUSED_BY_HOOK = [
     ("project_name", "two\nlines"),
     ("project_slug", "Not A Slug"),
@@ -300,10 +312,11 @@ def test_bad_answer_is_refused_by_the_hook_and_leaves_nothing(
     assert result.exit_code != 0
     assert isinstance(result.exception, FailedHookException)
     _, err = capfd.readouterr()
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith(f"error: {field}: ")
-    assert "Example of a good value: " in lines[0]
+    error, command = _refusal(err)
+    assert error.startswith(f"error: {field}: ")
+    assert "Example of a good value: " in error
+    shown = value if value.isprintable() else ""
+    assert command[-1] == f"{field}={shown}", "the refused answer comes last"
     assert _leftovers(tmp_path) == []
 
 
@@ -365,10 +378,12 @@ def test_a_refused_combination_stops_the_bake_and_leaves_nothing(
 
     assert isinstance(refused.exception, FailedHookException), refused.exception
     _, err = capfd.readouterr()
-    assert err.splitlines() == [
+    error, command = _refusal(err)
+    assert error == (
         "error: use_celery: Celery is not offered with web-only; answer no, or "
         "choose web-and-api. Example of a good value: no"
-    ]
+    )
+    assert command[-1] == "use_celery=yes"
     assert sorted(p.name for p in (tmp_path / "cookies").iterdir()) == [
         "bake00",
         "bake01",
@@ -424,11 +439,62 @@ def test_command_line_refusal_exits_1_and_leaves_nothing(tmp_path) -> None:
         tmp_path, "--no-input", str(ROOT), "-o", str(out), "package_name=flask"
     )
     assert ran.returncode == 1
-    # cookiecutter logs its own traceback too; the hook adds exactly one line.
-    ours = [line for line in ran.stderr.splitlines() if line.startswith("error:")]
-    assert len(ours) == 1, ran.stderr
-    assert ours[0].startswith("error: package_name: 'flask' ")
+    # stderr is the hook's report alone; cookiecutter logs a traceback of its
+    # own on stdout, which no hook can prevent (the README says so).
+    error, command = _refusal(ran.stderr)
+    assert error.startswith("error: package_name: 'flask' ")
+    assert command[-1] == "package_name=flask"
+    assert "Traceback" in ran.stdout
+    assert ran.stdout.endswith("Hook script failed (exit status: 1)\n")
     assert list(out.iterdir()) == []
+
+
+def test_a_refusal_gives_back_a_command_that_bakes_with_every_answer(
+    tmp_path,
+) -> None:
+    """Pasted into a POSIX shell with the refused answer changed, the command
+    bakes with exactly the answers given, however they are written."""
+    answers = {
+        "project_name": "O'Brien's \"Tracker\" $HOME `id` ; \\",
+        "project_slug": "tracker",
+        # Literal braces, as typed at a prompt (the raw block keeps them here).
+        "description": "{% raw %}{{ 7*7 }} {# not a comment{% endraw %} — 日本語 ✓",
+        "author_name": "Zoë && Łukasz || echo PWNED > PWNED",
+        "interface": "api-only",
+        "use_caching": "yes",
+        "package_name": "flask",
+    }
+    home, out = tmp_path / "home", tmp_path / "out"
+    home.mkdir()
+    out.mkdir()
+    given = [f"{key}={value}" for key, value in answers.items()]
+    environment = {"PWD": str(tmp_path), "HOME": str(home)}
+    refused = _cookiecutter_cli(
+        tmp_path, "--no-input", str(ROOT), "-o", str(out), *given, cwd=tmp_path,
+        **environment,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    command = refused.stderr.splitlines()[2]
+    assert command.endswith(" package_name=flask"), command
+    fixed = command.removesuffix("package_name=flask") + "package_name=tracker"
+
+    pasted = run(
+        ["sh", "-c", fixed],
+        cwd=tmp_path,
+        PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        **environment,
+    )
+
+    assert pasted.returncode == 0, pasted.stdout
+    recorded = _cruft_record(out / "tracker")["context"]["cookiecutter"]
+    expected = {
+        **answers,
+        "description": "{{ 7*7 }} {# not a comment — 日本語 ✓",
+        "use_caching": True,
+        "package_name": "tracker",
+    }
+    assert {key: recorded[key] for key in answers} == expected
+    assert _pwned_files(tmp_path) == []
 
 
 @pytest.mark.parametrize(
@@ -464,6 +530,59 @@ def test_unknown_option_values_on_the_command_line_leave_nothing(
     assert ran.returncode != 0
     assert answer.split("=")[0] in ran.stderr
     assert list(out.iterdir()) == []
+
+
+# The README's way to bake, as a newcomer on a stock system follows it.
+
+
+def _readme_block(readme: Path, heading: str) -> list[str]:
+    """The lines of the first ```sh block after ``heading`` in a README."""
+    text = readme.read_text(encoding="utf-8")
+    assert f"\n{heading}\n" in text, f"{readme} has no {heading!r}"
+    section = text[text.index(f"\n{heading}\n") :]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block, f"no sh block under {heading!r} in {readme}"
+    return block.group(1).splitlines()
+
+
+@pytest.mark.slow
+def test_the_readme_bakes_with_python_alone(tmp_path) -> None:
+    """Its first commands need Python and PyPI only (to install cookiecutter): no
+    pipx, no uv."""
+    commands = _readme_block(ROOT / "README.md", "## Bake a project")
+    assert not [c for c in commands if re.search(r"\b(pipx|uvx?)\b", c)], commands
+    home = tmp_path / "home"
+    home.mkdir()
+    commands[-1] = commands[-1].replace("<path-or-url-of-this-repo>", str(ROOT))
+    commands[-1] += " --no-input"
+    for command in commands:
+        # A POSIX shell, with Python and nothing of this test environment on PATH.
+        done = run(
+            ["sh", "-c", command], cwd=tmp_path, HOME=str(home), PATH="/usr/bin:/bin"
+        )
+        assert done.returncode == 0, f"{command}\n{tail(done.stdout)}"
+    assert (tmp_path / "my-flask-service" / "pyproject.toml").is_file()
+
+
+def test_a_bake_says_what_it_made_and_the_readmes_commands_to_run_it(
+    tmp_path,
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    # From the directory the shell is in, as a user runs it.
+    ran = _cookiecutter_cli(tmp_path, "--no-input", str(ROOT), cwd=out, PWD=str(out))
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stderr == ""
+    project = out / "my-flask-service"
+    lines = [line.strip() for line in ran.stdout.splitlines()]
+    assert lines[0] == f"Created {project}"
+    assert "http://127.0.0.1:5000" in ran.stdout
+    run_locally = _readme_block(project / "README.md", "## Run it locally")
+    after = lines.index("Run it locally:") + 1
+    printed = lines[after : lines.index("", after)]
+    assert printed == ["cd my-flask-service", *run_locally], (
+        "the bake prints other commands than the baked README's Run it locally"
+    )
 
 
 # Answers that look like code or like templates.
@@ -547,8 +666,9 @@ def test_code_like_answers_bake_verbatim_or_are_refused_cleanly(
     assert _pwned_files(tmp_path, ROOT, Path.cwd()) == []
     if outcome == REFUSED:
         assert isinstance(result.exception, FailedHookException), result.exception
-        assert len(err.splitlines()) == 1, err
-        assert err.startswith(f"error: {field}: ")
+        error, command = _refusal(err)
+        assert error.startswith(f"error: {field}: ")
+        assert command[-1].startswith(f"{field}=")
         assert _leftovers(tmp_path) == []
     elif outcome == REFUSED_EARLY:
         assert result.exit_code != 0

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 from drheader import Drheader
 
-from conftest import Bake, run, tail
+from conftest import PRODUCTION_SETTINGS, THROUGH_THE_PROXY, Bake, gunicorn, run, tail
 from matrix import MATRIX, REPRESENTATIVE, uses_redis
 
 pytestmark = pytest.mark.slow
@@ -230,7 +230,9 @@ def test_package_denylist_covers_every_module_the_baked_projects_install(
 # The baked suites grade their responses by drHEADer's default rules, restated in
 # their tests/test_security.py (drHEADer itself cannot be a dependency of theirs:
 # it pins a PyYAML without wheels for Python 3.13). Here drHEADer itself grades
-# the same production responses.
+# the same production responses: from Flask's test client (with a route that
+# writes the session, for its cookie) and from the bake's own gunicorn, which
+# adds headers of its own.
 HEADER_SAMPLE = """
 import json, sys
 from flask import session
@@ -252,22 +254,22 @@ for path in sys.argv[1:]:
     samples[path] = headers
 print(json.dumps(samples))
 """
-PRODUCTION_ENV = {
-    "APP_ENV": "production",
-    "SECRET_KEY": "a-production-secret-key-that-is-long-enough",
-    # Nothing sampled touches the database or Redis.
-    "DATABASE_URL": "postgresql://app@db.internal:5432/app",
-    "REDIS_URL": "redis://redis.internal:6379/0",
-    "TRUSTED_HOSTS": "example.com",
-}
+
+
+def _graded(headers: list[tuple[str, str]]) -> dict[str, object]:
+    """Headers as drHEADer takes them: one entry each, Set-Cookie as a list."""
+    graded: dict[str, object] = {k: v for k, v in headers if k.lower() != "set-cookie"}
+    graded["Set-Cookie"] = [v for k, v in headers if k.lower() == "set-cookie"]
+    return graded
 
 
 def test_drheader_finds_no_issue_in_production_responses(
     row: str, bake: Bake, venv_for
 ) -> None:
     project = bake(MATRIX[row])
+    python = venv_for(project)
     interface = MATRIX[row]["interface"]
-    paths = ["/healthz", "/no-such-page", "/sample-session"]
+    paths = ["/healthz", "/readyz", "/no-such-page"]
     paths += ["/"] if interface != "api-only" else []
     paths += (
         ["/api/openapi.json", "/api/no-such-thing"] if interface != "web-only" else []
@@ -277,17 +279,25 @@ def test_drheader_finds_no_issue_in_production_responses(
     assert package_name, "no package in pyproject.toml"
     sampled = run(
         [
-            str(venv_for(project)),
+            str(python),
             "-c",
             HEADER_SAMPLE.format(package=package_name.group(1)),
             *paths,
+            "/sample-session",
         ],
         cwd=project,
-        **PRODUCTION_ENV,
+        **PRODUCTION_SETTINGS,
     )
     assert sampled.returncode == 0, tail(sampled.stdout)
-    samples = json.loads(sampled.stdout.splitlines()[-1])
-    findings = {
-        path: Drheader(headers=headers).analyze() for path, headers in samples.items()
+    samples = {
+        f"test client {path}": headers
+        for path, headers in json.loads(sampled.stdout.splitlines()[-1]).items()
     }
-    assert findings == {path: [] for path in paths}, findings
+    with gunicorn(python, project, **PRODUCTION_SETTINGS) as server:
+        for path in paths:
+            answer = server.get(path, THROUGH_THE_PROXY)
+            samples[f"gunicorn {path}"] = _graded(answer.headers)
+    findings = {
+        name: Drheader(headers=headers).analyze() for name, headers in samples.items()
+    }
+    assert findings == {name: [] for name in samples}, findings

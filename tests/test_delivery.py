@@ -8,17 +8,18 @@ shellcheck on every `run:` script) and GitHub's workflow schema for workflows,
 GitLab's CI schema for pipelines. No Docker engine is needed, and none builds
 an image here: these tests read what the build would do instead, down to which
 files `docker build` would send (the .dockerignore rules, applied as Docker
-applies them).
+applies them), and run the image's health check command against the app
+served as the image serves it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -30,8 +31,11 @@ import yaml
 from conftest import (
     INSTALL_DEVELOPMENT,
     INSTALL_PROJECT,
+    PRODUCTION_SETTINGS,
     ROOT,
     Bake,
+    gunicorn,
+    postgresql,
     run,
     tail,
 )
@@ -160,50 +164,44 @@ def test_image_is_slim_unprivileged_and_serves_with_gunicorn(row: str, baked) ->
     assert final[-1] == ("CMD", '["gunicorn", "wsgi:app"]')
 
 
+@pytest.mark.slow
 def test_the_image_health_check_passes_against_the_app(
-    default_bake: Path, tmp_path
+    default_bake: Path, baked_venv_python: Path
 ) -> None:
-    """The HEALTHCHECK's Python, run against a stand-in that answers only the
-    host names TRUSTED_HOSTS lists, as the app does in production."""
+    """The HEALTHCHECK's own command, against the app served by gunicorn with the
+    image's settings; and the same command failing when the Host it sends is not
+    one the app trusts."""
     dockerfile = (default_bake / "Dockerfile").read_text(encoding="utf-8")
-    (healthcheck,) = [a for n, a in _instructions(dockerfile) if n == "HEALTHCHECK"]
+    final = _stages(dockerfile)[-1]
+    image_env = dict(
+        word.split("=", 1)
+        for name, arguments in final
+        if name == "ENV"
+        for word in shlex.split(arguments)
+    )
+    (healthcheck,) = [a for n, a in final if n == "HEALTHCHECK"]
     command = json.loads(healthcheck.split("CMD", 1)[1])
     assert command[:2] == ["python", "-c"]
-    probe = command[2].replace("127.0.0.1:8000", "127.0.0.1:{port}")
-    server = tmp_path / "server.py"
-    server.write_text(
-        "import http.server, sys\n"
-        "class Handler(http.server.BaseHTTPRequestHandler):\n"
-        "    def do_GET(self):\n"
-        "        host = self.headers['Host']\n"
-        "        ok = self.path == '/healthz' and host == 'example.com'\n"
-        "        self.send_response(200 if ok else 400)\n"
-        "        self.end_headers()\n"
-        "    def log_message(self, *args):\n"
-        "        pass\n"
-        "httpd = http.server.HTTPServer(('127.0.0.1', 0), Handler)\n"
-        "print(httpd.server_address[1], flush=True)\n"
-        "httpd.serve_forever()\n",
-        encoding="utf-8",
-    )
-    with subprocess.Popen(
-        [sys.executable, str(server)], stdout=subprocess.PIPE, text=True
-    ) as process:
-        try:
-            port = process.stdout.readline().strip()
-            check = probe.replace("{port}", port)
-            trusted = run(
-                [sys.executable, "-c", check],
-                cwd=tmp_path,
-                TRUSTED_HOSTS=".example.com, www.example.com",
-            )
-            untrusted = run(
-                [sys.executable, "-c", check], cwd=tmp_path, TRUSTED_HOSTS="other.org"
-            )
-        finally:
-            process.kill()
-    assert trusted.returncode == 0, trusted.stdout
-    assert untrusted.returncode != 0
+    port = image_env["GUNICORN_BIND"].rpartition(":")[2]
+    address = f"127.0.0.1:{port}"
+    assert command[2].count(address) == 1, "the probe must ask the port gunicorn binds"
+    # The image's venv is first on its PATH; the default bake's stands in for it.
+    python = str(baked_venv_python)
+    trusted = ".example.com, www.example.com"
+    settings = {
+        **PRODUCTION_SETTINGS,
+        "APP_ENV": image_env["APP_ENV"],
+        "TRUSTED_HOSTS": trusted,
+    }
+    with gunicorn(baked_venv_python, default_bake, **settings) as server:
+        probe = command[2].replace(address, f"127.0.0.1:{server.port}")
+        passed = run([python, "-c", probe], cwd=default_bake, TRUSTED_HOSTS=trusted)
+        refused = run(
+            [python, "-c", probe], cwd=default_bake, TRUSTED_HOSTS="other.org"
+        )
+    assert passed.returncode == 0, passed.stdout
+    assert refused.returncode != 0
+    assert "HTTP Error 400" in refused.stdout
 
 
 # What `docker build` would send: the .dockerignore rules, as Docker applies them
@@ -826,19 +824,6 @@ def test_the_validators_catch_mistakes(default_bake: Path, tmp_path) -> None:
 # tested elsewhere, from the same lock files (test_baked_project.py).
 
 PIPELINE_ROWS = [r for r in REPRESENTATIVE if MATRIX[r]["ci_provider"] != "none"]
-CLUSTER_SCRIPT = """
-import sys
-from pathlib import Path
-from {package}.local_postgres import LocalPostgres
-cluster = LocalPostgres(Path(sys.argv[2]), port=int(sys.argv[3]), durable=False)
-if sys.argv[1] == "start":
-    cluster.start()
-    for name in sys.argv[4:]:
-        cluster.create_database(name)
-    print(cluster.url("DATABASE"))
-else:
-    cluster.stop()
-"""
 
 
 def _database_commands(
@@ -881,30 +866,18 @@ def test_pipeline_migrations_and_drift_check_run_against_postgresql(
     python = venv_for(project)
     package = str(default_answers["package_name"])
     neon = MATRIX[row]["database_provider"] == "neon"
-    # Not under tmp_path: run as root, the cluster runs as the postgres user, who
-    # cannot enter pytest's private temporary directories.
-    cluster = Path(tempfile.mkdtemp(prefix="pipeline-postgres-"))
-    script = CLUSTER_SCRIPT.replace("{package}", package)
-    port = str(56000 + REPRESENTATIVE.index(row))
     databases = [f"{package}_test", *(["neondb", "neondb_test"] if neon else [])]
-    started = run(
-        [str(python), "-c", script, "start", str(cluster), port, *databases],
-        cwd=project,
-    )
-    assert started.returncode == 0, started.stdout
-    url = started.stdout.strip().splitlines()[-1]
-    service = url.replace("DATABASE", f"{package}_test")
-    # What the Neon job's first step provides (a Neon branch has no separate
-    # pooler here: the direct URL stands in for it).
-    neon_branch = {
-        "TEST_DATABASE_URL": url.replace("DATABASE", "neondb_test"),
-        "DATABASE_URL": url.replace("DATABASE", "neondb"),
-        "DATABASE_URL_DIRECT": url.replace("DATABASE", "neondb"),
-        "TEST_DATABASE_URL_DIRECT": url.replace("DATABASE", "neondb_test"),
-        "SECRET_KEY": "a-secret-key-for-the-neon-job-of-this-test-only",
-    }
     commands = _database_commands(row, project)
-    try:
+    with postgresql(python, project, package, *databases) as url:
+        # What the Neon job's first step provides (a Neon branch has no separate
+        # pooler here: the direct URL stands in for it).
+        neon_branch = {
+            "TEST_DATABASE_URL": url("neondb_test"),
+            "DATABASE_URL": url("neondb"),
+            "DATABASE_URL_DIRECT": url("neondb"),
+            "TEST_DATABASE_URL_DIRECT": url("neondb_test"),
+            "SECRET_KEY": "a-secret-key-for-the-neon-job-of-this-test-only",
+        }
         for in_neon_job, environment, line in commands:
             variables = {k: v for k, v in environment.items() if "${{" not in str(v)}
             if in_neon_job:
@@ -912,7 +885,7 @@ def test_pipeline_migrations_and_drift_check_run_against_postgresql(
             else:
                 # The CI service's URL, pointed at the cluster standing in for it.
                 assert "TEST_DATABASE_URL" in variables
-                variables["TEST_DATABASE_URL"] = service
+                variables["TEST_DATABASE_URL"] = url(f"{package}_test")
             done = run(
                 ["bash", "-c", line],
                 cwd=project,
@@ -922,8 +895,5 @@ def test_pipeline_migrations_and_drift_check_run_against_postgresql(
                 **{k: str(v) for k, v in variables.items()},
             )
             assert done.returncode == 0, f"{line}\n{tail(done.stdout)}"
-    finally:
-        run([str(python), "-c", script, "stop", str(cluster), port], cwd=project)
-        shutil.rmtree(cluster, ignore_errors=True)
     expected = 2 + (3 if neon else 0)
     assert len(commands) == expected, commands

@@ -4,9 +4,11 @@ they stop, and how many database connections they may open.
 
 The manifests are checked against the project they deploy, not against
 themselves: the port gunicorn binds, the paths and Host header the app answers
-probes on, gunicorn's graceful timeout, the variables the app reads, the user
-the image runs as, the commands the README and compose.yaml give; and
-kubernetes-validate checks them against Kubernetes' own schemas.
+probes on (its probes are sent, as Kubernetes sends them, to the app under
+gunicorn with the manifest's settings), gunicorn's graceful timeout, the
+variables the app reads, the user the image runs as, the commands the README
+and compose.yaml give; and kubernetes-validate checks them against Kubernetes'
+own schemas. There is no cluster here: nothing is deployed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import Bake, run
+from conftest import PRODUCTION_SETTINGS, Bake, gunicorn, postgresql, run
 from matrix import MATRIX, uses_redis
 
 TOOLS = Path(sys.executable).parent
@@ -192,15 +194,61 @@ def test_probes_reach_the_health_endpoints_on_the_port_gunicorn_binds(
     assert ports.get(port["targetPort"], port["targetPort"]) == ports["http"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("row", ["defaults", "all-on-neon"])
-def test_health_endpoints_answer_plain_http_probes(row: str, baked) -> None:
-    """The probes send plain HTTP with no X-Forwarded-Proto: production redirects
-    such requests to HTTPS, except on the two health endpoints."""
-    health = (_package(baked(row)) / "health.py").read_text(encoding="utf-8")
-    for path in ("/healthz", "/readyz"):
-        assert re.search(
-            rf'@bp\.get\("{path}"\)\n@talisman\(force_https=False\)', health
-        ), f"{path} must stay exempt from the HTTPS redirect the probes would get"
+def test_health_endpoints_answer_plain_http_probes(
+    row: str, baked, venv_for, default_answers
+) -> None:
+    """The probes as the manifest sends them (plain HTTP, no X-Forwarded-Proto,
+    its Host header), to the app under gunicorn with the manifest's own settings
+    and a database that answers: both pass, where any other page would be
+    redirected to HTTPS."""
+    project = baked(row)
+    python = venv_for(project)
+    container = _container(_web(project))
+    settings = {
+        name: str(entry["value"])
+        for name, entry in _env(container).items()
+        if "value" in entry and name != "GUNICORN_BIND"
+    }
+    secrets = {name for name, entry in _env(container).items() if "valueFrom" in entry}
+    probes = [
+        container[probe]["httpGet"] for probe in ("livenessProbe", "readinessProbe")
+    ]
+    package = str(default_answers["package_name"])
+    with postgresql(python, project, package, "app") as url:
+        production = {
+            **PRODUCTION_SETTINGS,
+            "DATABASE_URL": url("app"),
+            "DATABASE_URL_DIRECT": url("app"),
+        }
+        required = {
+            name
+            for name, entry in _env(container).items()
+            if "valueFrom" in entry
+            and not entry["valueFrom"]["secretKeyRef"].get("optional", False)
+        }
+        assert required <= set(production), f"no test value for {required}"
+        with gunicorn(
+            python,
+            project,
+            **{k: v for k, v in production.items() if k in secrets},
+            **settings,
+        ) as server:
+            answers = {
+                get["path"]: server.get(
+                    get["path"],
+                    {h["name"]: h["value"] for h in get.get("httpHeaders", [])},
+                )
+                for get in probes
+            }
+            page = server.get("/no-such-page", {"Host": settings["TRUSTED_HOSTS"]})
+    assert all(get.get("scheme", "HTTP") == "HTTP" for get in probes)
+    assert {path: answer.status for path, answer in answers.items()} == {
+        "/healthz": 200,
+        "/readyz": 200,
+    }, {path: answer.body for path, answer in answers.items()}
+    assert page.status == 301, "other pages must still be redirected to HTTPS"
 
 
 @pytest.mark.parametrize("row", DOCKER_ROWS)

@@ -35,10 +35,14 @@ from packaging.version import Version
 from conftest import (
     CHECK_INSTALLED,
     INSTALL_RUNTIME,
+    PRODUCTION_SETTINGS,
     ROOT,
     TEMPLATE_DIR,
+    THROUGH_THE_PROXY,
     Bake,
+    gunicorn,
     new_venv,
+    postgresql,
     run,
     tail,
     uv_pip,
@@ -550,17 +554,35 @@ def test_locks_install_exactly_what_the_metadata_requires(
 @pytest.mark.slow
 @pytest.mark.parametrize("representative", REPRESENTATIVE)
 def test_runtime_lock_alone_serves_the_app(
-    representative: str, bake: Bake, tmp_path: Path
+    representative: str, bake: Bake, default_answers, tmp_path: Path
 ) -> None:
+    """As in a container: the runtime lock alone, the project run from its
+    directory (not installed), migrating a real PostgreSQL and serving pages
+    from it under gunicorn with production settings."""
     project = bake(MATRIX[representative])
     python = new_venv(tmp_path / "venv", project)
     for command in (INSTALL_RUNTIME, CHECK_INSTALLED):
         uv_pip(python, command, project)
-    # As in a container: the project runs from its directory, not installed.
-    checked = run(
-        [str(python), "-m", "gunicorn", "--check-config", "wsgi:app"], cwd=project
+    package = str(default_answers["package_name"])
+    users = (
+        "/users" if MATRIX[representative]["interface"] == "web-only" else "/api/users"
     )
-    assert checked.returncode == 0, tail(checked.stdout)
+    with postgresql(python, project, package, "app") as url:
+        settings = {**PRODUCTION_SETTINGS, "DATABASE_URL": url("app")}
+        migrated = run(
+            [str(python), "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+            cwd=project,
+            PYTHONDONTWRITEBYTECODE="1",
+            **settings,
+        )
+        assert migrated.returncode == 0, tail(migrated.stdout)
+        with gunicorn(python, project, **settings) as server:
+            answers = {
+                path: server.get(path, THROUGH_THE_PROXY) for path in ("/readyz", users)
+            }
+            log = server.output()
+    statuses = {path: answer.status for path, answer in answers.items()}
+    assert statuses == {"/readyz": 200, users: 200}, tail(log)
     if (project / "worker.py").is_file():
         worker = run([str(python), "-c", "import worker"], cwd=project)
         assert worker.returncode == 0, tail(worker.stdout)

@@ -31,7 +31,6 @@ from conftest import (
     unparsable_files,
 )
 from matrix import (
-    INTERACTING,
     INTERACTING_PAIRS,
     MATRIX,
     OPTIONS,
@@ -91,10 +90,11 @@ def test_every_value_of_every_option_is_baked() -> None:
 
 
 def test_every_value_pair_of_interacting_options_is_baked() -> None:
-    assert set(INTERACTING) <= set(OPTIONS)
+    pairs = [sorted(pair, key=list(OPTIONS).index) for pair in INTERACTING_PAIRS]
+    assert all(len(pair) == 2 and set(pair) <= set(OPTIONS) for pair in pairs)
     missing = [
         f"{a}={va!r} with {b}={vb!r}"
-        for a, b in combinations(INTERACTING, 2)
+        for a, b in sorted(pairs)
         for va, vb in product(OPTIONS[a], OPTIONS[b])
         if not any(row[a] == va and row[b] == vb for row in MATRIX.values())
     ]
@@ -120,38 +120,80 @@ def test_matrix_rows_are_distinct() -> None:
     assert len(set(rows)) == len(rows)
 
 
-def test_matrix_rows_are_accepted_and_refused_rows_refused(
-    pre_gen, default_answers
-) -> None:
+def test_matrix_rows_are_accepted(pre_gen, default_answers) -> None:
     for row in MATRIX.values():
         pre_gen.validate({**default_answers, **row})
-    for name, row in REFUSED.items():
-        with pytest.raises(pre_gen.InvalidAnswer):
-            pre_gen.validate({**default_answers, **row})
-        assert name
-    untested = [
-        combination.problem
-        for combination in pre_gen.REFUSED_COMBINATIONS
-        if not any(
-            combination.refused_when({**default_answers, **row})
-            for row in REFUSED.values()
-        )
+
+
+def refusal_mismatches(
+    rows: dict[str, dict[str, Any]],
+    refused_combinations: tuple,
+    defaults: dict[str, Any],
+) -> list[str]:
+    """How the refused rows and the hook's refused combinations fail to match
+    one to one: each row refused by exactly one combination, each combination
+    refusing exactly one row."""
+    refusing = {
+        name: [c for c in refused_combinations if c.refused_when({**defaults, **row})]
+        for name, row in rows.items()
+    }
+    mismatches = [
+        f"REFUSED[{name!r}] is refused by {len(found)} REFUSED_COMBINATIONS, not 1"
+        for name, found in refusing.items()
+        if len(found) != 1
     ]
-    assert untested == [], "add a REFUSED row in tests/matrix.py for each of these"
+    for combination in refused_combinations:
+        refused = [name for name, found in refusing.items() if combination in found]
+        if len(refused) != 1:
+            mismatches.append(
+                f"the combination refusing {combination.field} ({combination.problem}) "
+                f"refuses {len(refused)} REFUSED rows, not 1"
+            )
+    return mismatches
 
 
-def test_refused_rows_are_refused_by_a_bake_that_leaves_nothing(
-    cookies, tmp_path, capfd
+def test_refused_rows_and_the_hooks_refused_combinations_match_one_to_one(
+    pre_gen, default_answers
 ) -> None:
-    # A loop rather than parameters: REFUSED is empty while every mix works.
-    for name, row in REFUSED.items():
-        result = cookies.bake(extra_context=row)
-        _, err = capfd.readouterr()
-        assert result.exit_code != 0, name
-        assert len(err.splitlines()) == 1, err
-        assert err.startswith("error: ")
-        root = tmp_path / "cookies"
-        assert [p for p in root.rglob("*") if p.parent != root] == []
+    """The end-to-end refusal of a combination is proven by test_bake.py's
+    test_a_refused_combination_stops_the_bake_and_leaves_nothing."""
+    mismatches = refusal_mismatches(
+        REFUSED, pre_gen.REFUSED_COMBINATIONS, default_answers
+    )
+    assert mismatches == [], (
+        "\n".join(mismatches) + "\nGive each entry of the pre-generation hook's "
+        "REFUSED_COMBINATIONS one row in tests/matrix.py's REFUSED, and back."
+    )
+
+
+def test_the_refusal_match_catches_a_lone_row_or_combination(
+    pre_gen, default_answers
+) -> None:
+    celery_on_web_only = pre_gen.Combination(
+        field="use_celery",
+        refused_when=lambda a: a["use_celery"] and a["interface"] == "web-only",
+        problem="Celery is not offered with web-only",
+        rule="answer no",
+        example="no",
+    )
+    row = {"use_celery": True, "interface": "web-only"}
+    other_row = {"use_celery": True, "interface": "api-only"}
+    cases = {
+        "a combination without a row": ({}, (celery_on_web_only,)),
+        "a row without a combination": ({"celery-web": row}, ()),
+        "a row no combination refuses": ({"celery-api": other_row}, ()),
+        "two rows for one combination": (
+            {"a": row, "b": {**row, "use_docker": False}},
+            (celery_on_web_only,),
+        ),
+    }
+    caught = {
+        case: bool(refusal_mismatches(rows, found, default_answers))
+        for case, (rows, found) in cases.items()
+    }
+    assert caught == dict.fromkeys(cases, True)
+    matched = refusal_mismatches({"c": row}, (celery_on_web_only,), default_answers)
+    assert matched == []
 
 
 def test_every_pruning_row_applies_in_some_row_and_not_in_another(
@@ -222,18 +264,72 @@ def test_every_option_value_changes_the_bake(bake: Bake, default_answers) -> Non
     assert no_effect == [], "these answers bake the same project as the defaults"
 
 
-def test_options_meet_only_where_the_matrix_expects(files_changed_by_option) -> None:
-    unexpected = [
-        f"{a} and {b} both change {', '.join(sorted(shared))}"
-        for a, b in combinations(OPTIONS, 2)
-        if (shared := files_changed_by_option[a] & files_changed_by_option[b])
-        and frozenset({a, b}) not in INTERACTING_PAIRS
+def interaction_mismatches(
+    changed: dict[str, set[str]], declared: frozenset[frozenset[str]]
+) -> list[str]:
+    """Where the declared interacting pairs differ from the measured ones: two
+    options that change a common file but are not declared, and two declared
+    options that change no common file (or that are no options at all)."""
+    mismatches = []
+    for a, b in combinations(changed, 2):
+        shared = changed[a] & changed[b]
+        if shared and frozenset({a, b}) not in declared:
+            mismatches.append(
+                f"{a} and {b} both change {', '.join(sorted(shared))}, but are "
+                "not declared to interact"
+            )
+        elif not shared and frozenset({a, b}) in declared:
+            mismatches.append(
+                f"{a} and {b} are declared to interact, but change no file in common"
+            )
+    mismatches += [
+        f"{' and '.join(sorted(pair))}: declared, but not two options"
+        for pair in declared
+        if len(pair) != 2 or not pair <= changed.keys()
     ]
-    assert unexpected == [], (
-        "\n".join(unexpected) + "\nAdd these options to INTERACTING in "
-        "tests/matrix.py (and note the files in its docstring), then give MATRIX "
-        "rows for their value pairs."
+    return mismatches
+
+
+def test_options_meet_exactly_where_the_matrix_declares(
+    files_changed_by_option,
+) -> None:
+    mismatches = interaction_mismatches(files_changed_by_option, INTERACTING_PAIRS)
+    assert mismatches == [], (
+        "\n".join(mismatches) + "\nMake INDEPENDENT_PAIRS in tests/matrix.py "
+        "the pairs that share no file (and note the files in its docstring), then "
+        "give MATRIX rows for the value pairs of every interacting pair."
     )
+
+
+def test_the_interaction_check_catches_what_is_not_measured(
+    files_changed_by_option,
+) -> None:
+    changed = {"a": {"x.py", "README.md"}, "b": {"x.py"}, "c": {"y.py"}}
+    ab, bc = frozenset({"a", "b"}), frozenset({"b", "c"})
+    assert interaction_mismatches(changed, frozenset({ab})) == []
+    assert interaction_mismatches(changed, frozenset()) == [
+        "a and b both change x.py, but are not declared to interact"
+    ]
+    assert interaction_mismatches(changed, frozenset({ab, bc})) == [
+        "b and c are declared to interact, but change no file in common"
+    ]
+    assert interaction_mismatches(changed, frozenset({ab, frozenset({"a", "z"})}))
+    # On the real bakes: an interacting pair left out of the declaration is named.
+    left_out = frozenset({"interface", "use_celery"})
+    found = interaction_mismatches(
+        files_changed_by_option, INTERACTING_PAIRS - {left_out}
+    )
+    assert len(found) == 1
+    assert found[0].startswith("interface and use_celery both change ")
+    # And an independent pair declared to interact.
+    claimed = frozenset({"open_source_license", "use_docker"})
+    found = interaction_mismatches(
+        files_changed_by_option, INTERACTING_PAIRS | {claimed}
+    )
+    assert found == [
+        "open_source_license and use_docker are declared to interact, but change "
+        "no file in common"
+    ]
 
 
 # What every row's bake guarantees.

@@ -170,13 +170,127 @@ def _pruned_project(post_gen, tmp_path: Path, answers) -> Path:
     return project
 
 
-def test_main_succeeds_silently(post_gen, default_answers, tmp_path, capsys) -> None:
+def test_main_says_what_it_made_and_how_to_run_it_on_stdout(
+    post_gen, default_answers, tmp_path, capsys, monkeypatch
+) -> None:
     answers = _answers(default_answers)
+    project = _pruned_project(post_gen, tmp_path, answers)
+    monkeypatch.setenv("PWD", str(tmp_path))
+    assert post_gen.main(answers, project) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out == post_gen.next_steps(project, answers, tmp_path) + "\n"
+    assert (project / ".env").is_file()
+    assert (project / ".cruft.json").is_file()
+
+
+def test_next_steps_name_the_project_and_give_the_commands_in_order(
+    post_gen, default_answers, tmp_path
+) -> None:
+    project = tmp_path / "my-flask-service"
+    text = post_gen.next_steps(project, default_answers, tmp_path)
+    assert text.splitlines() == [
+        f"Created {project}",
+        "  HTML pages styled with Tailwind CSS and a JSON API on PostgreSQL, with "
+        "Docker and GitHub Actions CI (package my_flask_service, MIT license)",
+        "",
+        "Run it locally:",
+        "  cd my-flask-service",
+        "  python3 -m venv .venv && .venv/bin/pip install --require-hashes --no-deps "
+        "-r requirements.lock -r requirements-dev.lock "
+        "&& .venv/bin/pip install --no-deps -e .",
+        "  . .venv/bin/activate && flask local-db start && flask db upgrade "
+        "&& flask run",
+        "",
+        "The app then answers at http://127.0.0.1:5000. The project's README.md "
+        "says how to",
+        "run its tests, and everything else.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"interface": "api-only", "frontend": "plain-css", "use_docker": False},
+            "a JSON API on PostgreSQL, with GitHub Actions CI",
+        ),
+        (
+            {"interface": "web-only", "frontend": "plain-css", "ci_provider": "none"},
+            "HTML pages styled with plain CSS on PostgreSQL, with Docker",
+        ),
+        (
+            {
+                "database_provider": "neon",
+                "use_caching": True,
+                "use_rate_limiting": True,
+                "use_celery": True,
+                "observability": "sentry",
+                "ci_provider": "gitlab",
+            },
+            "HTML pages styled with Tailwind CSS and a JSON API on Neon PostgreSQL, "
+            "with caching, rate limits, Celery, Sentry, Docker and GitLab CI",
+        ),
+        (
+            {
+                "interface": "api-only",
+                "observability": "opentelemetry",
+                "use_docker": False,
+                "ci_provider": "none",
+                "open_source_license": "Proprietary",
+            },
+            "a JSON API on PostgreSQL, with OpenTelemetry",
+        ),
+        (
+            {"interface": "api-only", "use_docker": False, "ci_provider": "none"},
+            "a JSON API on PostgreSQL",
+        ),
+    ],
+)
+def test_summary_names_the_options_that_shape_the_project(
+    post_gen, default_answers, changes, expected
+) -> None:
+    chosen = changes.get("open_source_license", "MIT")
+    assert post_gen.summary({**default_answers, **changes}) == (
+        f"{expected} (package my_flask_service, {chosen} license)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("shell", "project", "typed"),
+    [
+        ("/work", "/work/my-service", "my-service"),
+        ("/work", "/work/out/my-service", "out/my-service"),
+        ("/elsewhere", "/work/my-service", "/work/my-service"),
+        (None, "/work/my-service", "/work/my-service"),
+        ("/work", "/work/with space/my-service", "'with space/my-service'"),
+    ],
+)
+def test_the_project_directory_is_given_as_the_user_types_it(
+    post_gen, shell, project, typed
+) -> None:
+    directory = None if shell is None else Path(shell)
+    assert post_gen.path_from(directory, Path(project)) == typed
+
+
+@pytest.mark.parametrize(
+    ("pwd", "found"), [("/work", "/work"), ("work", None), (None, None)]
+)
+def test_the_shell_directory_comes_from_pwd(post_gen, monkeypatch, pwd, found) -> None:
+    if pwd is None:
+        monkeypatch.delenv("PWD", raising=False)
+    else:
+        monkeypatch.setenv("PWD", pwd)
+    assert post_gen.shell_directory() == (None if found is None else Path(found))
+
+
+def test_main_is_quiet_when_cruft_runs_the_template(
+    post_gen, default_answers, tmp_path, capsys
+) -> None:
+    answers = _answers(default_answers, _commit=SHA_A)
     project = _pruned_project(post_gen, tmp_path, answers)
     assert post_gen.main(answers, project) == 0
     assert capsys.readouterr() == ("", "")
-    assert (project / ".env").is_file()
-    assert (project / ".cruft.json").is_file()
 
 
 @pytest.mark.parametrize(
@@ -557,7 +671,8 @@ def test_rendered_hook_prunes_and_records_hostile_answers(
 
     ran = run_hook_script(script, cwd=project)
 
-    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "", "")
+    assert (ran.returncode, ran.stderr) == (0, "")
+    assert ran.stdout.startswith(f"Created {project.resolve()}\n"), ran.stdout
     assert not (project / str(answers["package_name"]) / "api").exists()
     recorded = json.loads((project / ".cruft.json").read_text(encoding="utf-8"))
     assert (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -335,14 +336,153 @@ def test_a_refused_combination_is_one_entry(pre_gen, default_answers) -> None:
         )
 
 
-def test_main_reports_one_line_on_stderr_and_returns_1(
-    pre_gen, default_answers, capsys
+def test_main_reports_the_refusal_then_a_command_to_bake_again_on_stderr(
+    pre_gen, default_answers, capsys, monkeypatch
 ) -> None:
-    assert pre_gen.main({**default_answers, "version": "v1"}) == 1
+    monkeypatch.setenv("PWD", "/work")
+    answers = {**default_answers, **RUN, "version": "v1"}
+    assert pre_gen.main(answers) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.count("\n") == 1
-    assert err.startswith("error: version: 'v1' ")
+    error, explanation, command = err.splitlines()
+    assert error.startswith("error: version: 'v1' ")
+    assert explanation == (
+        "Answers are checked after the last question, so here are yours to bake "
+        "again: change version, the last one below, and run:"
+    )
+    assert shlex.split(command)[-1] == "version=v1"
+
+
+# What a refusal gives back: every answer, as a command that bakes again.
+
+# What cookiecutter adds to the answers: the template as typed, where it
+# writes the project, its copy of the template, --checkout.
+RUN = {
+    "_template": "gh:owner/template",
+    "_output_dir": "/work",
+    "_repo_dir": "/home/u/.cookiecutters/template",
+    "_checkout": None,
+}
+
+
+def _words(pre_gen, answers, last: str, directory: str | None = "/work") -> list[str]:
+    command, _ = pre_gen.bake_again_command(answers, last, directory)
+    return shlex.split(command)
+
+
+def test_the_command_gives_every_answer_in_prompt_order_the_refused_one_last(
+    pre_gen, default_answers
+) -> None:
+    answers = {**RUN, **dict(sorted(default_answers.items()))}  # as tojson sorts them
+    words = _words(pre_gen, answers, "project_slug")
+    assert words[:3] == ["cookiecutter", "--no-input", "gh:owner/template"]
+    given = [word.split("=", 1)[0] for word in words[3:]]
+    prompts = [name for name in pre_gen.RULES if name != "project_slug"]
+    assert given == [*prompts, "project_slug"]
+
+
+def test_the_command_reads_back_as_the_answers(pre_gen, default_answers) -> None:
+    answers = {**default_answers, **RUN, "use_caching": True, "use_docker": False}
+    words = _words(pre_gen, answers, "version")
+    read = dict(word.split("=", 1) for word in words[3:])
+    assert read == {
+        name: {True: "yes", False: "no"}.get(value, value)
+        if isinstance(value, bool)
+        else value
+        for name, value in default_answers.items()
+    } | {"use_caching": "yes", "use_docker": "no"}
+
+
+@pytest.mark.parametrize(
+    ("run", "options"),
+    [
+        ({"_output_dir": "/work"}, []),
+        ({"_output_dir": "/work/../work/"}, []),
+        ({"_output_dir": "/srv/out"}, ["-o", "/srv/out"]),
+        ({"_output_dir": "/srv/with space"}, ["-o", "/srv/with space"]),
+        ({"_checkout": "v2026.11.0"}, ["--checkout", "v2026.11.0"]),
+    ],
+)
+def test_the_command_repeats_the_options_cookiecutter_passes_on(
+    pre_gen, default_answers, run, options
+) -> None:
+    words = _words(pre_gen, {**default_answers, **RUN, **run}, "version")
+    assert words[3 : 3 + len(options)] == options
+    assert not words[3 + len(options)].startswith("-")
+
+
+def test_the_output_directory_is_given_when_the_shell_directory_is_unknown(
+    pre_gen, default_answers
+) -> None:
+    words = _words(pre_gen, {**default_answers, **RUN}, "version", directory=None)
+    assert words[3:5] == ["-o", "/work"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "O'Brien's \"quoted\" \\ backslashed",
+        "$(touch PWNED) `touch PWNED` ; && || > < | * ? ~ # !",
+        "{{ 7*7 }} {% if x %} {# note {{ '{' }} {%- raw %} }} %}",
+        "שלום עולם — مرحبا بالعالم, emoji 👩\u200d💻, 日本語",
+        "-o /etc --checkout x",
+        "",
+    ],
+)
+def test_answers_read_back_verbatim_through_shell_and_jinja(
+    pre_gen, default_answers, value
+) -> None:
+    """A POSIX shell splits the command into the same words (shlex follows its
+    rules), and cookiecutter's Jinja renders each answer back to itself."""
+    answers = {**default_answers, **RUN, "description": value}
+    words = _words(pre_gen, answers, "version")
+    (given,) = [w for w in words if w.startswith("description=")]
+    rendered = StrictEnvironment().from_string(given.removeprefix("description="))
+    assert rendered.render(cookiecutter={}) == value
+
+
+@pytest.mark.parametrize(
+    "value", ["two\nlines", "bell\x07", "esc\x1b[31m", "rtl\u202e"]
+)
+def test_answers_a_terminal_cannot_show_are_left_empty_and_named(
+    pre_gen, default_answers, value
+) -> None:
+    answers = {**default_answers, **RUN, "author_name": value}
+    command, emptied = pre_gen.bake_again_command(answers, "author_name", "/work")
+    assert shlex.split(command)[-1] == "author_name="
+    assert emptied == ["author_name"]
+    assert command.isprintable()
+    with pytest.raises(pre_gen.InvalidAnswer) as refused:
+        pre_gen.validate(answers)
+    report = pre_gen.refusal_report(refused.value, answers, "/work")
+    assert "change author_name, the last one below (author_name left empty: " in report
+
+
+def test_the_report_of_a_refused_combination_ends_with_its_field(
+    pre_gen, default_answers
+) -> None:
+    combination = pre_gen.Combination(
+        field="use_celery",
+        refused_when=lambda a: a["use_celery"] and a["interface"] == "web-only",
+        problem="Celery is not offered with web-only",
+        rule="answer no, or choose web-and-api",
+        example="no",
+    )
+    answers = {**default_answers, **RUN, "use_celery": True, "interface": "web-only"}
+    with pytest.raises(pre_gen.InvalidAnswer) as refused:
+        pre_gen.validate(answers, combinations=(combination,))
+    error, _, command = pre_gen.refusal_report(refused.value, answers, "/w").split("\n")
+    assert error == str(refused.value)
+    assert shlex.split(command)[-1] == "use_celery=yes"
+
+
+def test_the_shell_directory_comes_from_pwd(pre_gen, monkeypatch) -> None:
+    monkeypatch.setenv("PWD", "/work")
+    assert pre_gen.shell_directory() == "/work"
+    monkeypatch.setenv("PWD", "work")
+    assert pre_gen.shell_directory() is None
+    monkeypatch.delenv("PWD")
+    assert pre_gen.shell_directory() is None
 
 
 def test_main_is_silent_and_returns_0_for_good_answers(

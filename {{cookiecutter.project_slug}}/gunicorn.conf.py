@@ -6,6 +6,7 @@ Every value can be overridden from the environment, so one image serves any size
 import os
 
 from gunicorn.arbiter import Arbiter
+from gunicorn.http.wsgi import Response
 from gunicorn.workers.sync import SyncWorker
 
 
@@ -107,3 +108,19 @@ def when_ready(server: Arbiter) -> None:
 # gunicorn >= 25.1 opens a management socket in $HOME by default; instances are managed by
 # their supervisor (systemd, Kubernetes) instead, and a read-only home must not break start-up.
 control_socket_disable = True
+
+
+def on_starting(server: Arbiter) -> None:
+    """Send no `Server: gunicorn` header: it only tells a scanner what to try.
+
+    gunicorn has no setting for it (github.com/benoitc/gunicorn/issues/825) and writes it among
+    the lines Response.default_headers returns, ahead of the app's own headers, so that method
+    loses that one line. Done in the master before any worker forks, so every worker has it;
+    tests/e2e/test_production_headers.py checks real responses.
+    """
+    default_headers = Response.default_headers
+
+    def without_server(response: Response) -> list[str]:
+        return [line for line in default_headers(response) if not line.startswith("Server:")]
+
+    Response.default_headers = without_server
