@@ -145,7 +145,7 @@ def test_two_instances_share_their_state_through_redis_and_postgresql(
         **redis_env(row),
     )
     assert result.returncode == 0, tail(result.stdout)
-    assert re.search(r"\b4 passed", result.stdout), tail(result.stdout)
+    assert re.search(r"\b5 passed", result.stdout), tail(result.stdout)
 
 
 def test_each_option_brings_its_own_tests(row: str, bake: Bake) -> None:
@@ -157,6 +157,7 @@ def test_each_option_brings_its_own_tests(row: str, bake: Bake) -> None:
         "test_tasks.py": answers["use_celery"],
         "test_observability.py": answers["observability"] != "none",
         "test_neon.py": answers["database_provider"] == "neon",
+        "test_home.py": answers["interface"] == "api-only",
         "e2e/test_browser.py": answers["interface"] != "api-only",
         "e2e/test_hostile_input.py": answers["interface"] != "web-only",
         "e2e/test_multi_instance.py": uses_redis(answers),
@@ -269,8 +270,8 @@ def test_drheader_finds_no_issue_in_production_responses(
     project = bake(MATRIX[row])
     python = venv_for(project)
     interface = MATRIX[row]["interface"]
-    paths = ["/healthz", "/readyz", "/no-such-page"]
-    paths += ["/"] if interface != "api-only" else []
+    # / is the home page, or the JSON index of an API-only service.
+    paths = ["/", "/healthz", "/readyz", "/no-such-page"]
     paths += (
         ["/api/openapi.json", "/api/no-such-thing"] if interface != "web-only" else []
     )
