@@ -74,6 +74,19 @@ def pre_gen() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
+def celery_on_web_only(pre_gen):
+    """A refused combination, for the tests of how refusals work: the hook's own
+    REFUSED_COMBINATIONS is empty while every mix of options works."""
+    return pre_gen.Combination(
+        field="use_celery",
+        refused_when=lambda a: a["use_celery"] and a["interface"] == "web-only",
+        problem="Celery is not offered with web-only",
+        rule="answer no, or choose web-and-api",
+        example="no",
+    )
+
+
+@pytest.fixture(scope="session")
 def post_gen() -> ModuleType:
     return load_hook("post_gen_project")
 

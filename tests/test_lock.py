@@ -573,6 +573,8 @@ def test_runtime_lock_alone_serves_the_app(
             [str(python), "-m", "flask", "--app", "wsgi", "db", "upgrade"],
             cwd=project,
             PYTHONDONTWRITEBYTECODE="1",
+            # As the README's deploy steps run it: the bake's .env is beside it.
+            FLASK_SKIP_DOTENV="1",
             **settings,
         )
         assert migrated.returncode == 0, tail(migrated.stdout)

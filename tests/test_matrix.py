@@ -167,15 +167,8 @@ def test_refused_rows_and_the_hooks_refused_combinations_match_one_to_one(
 
 
 def test_the_refusal_match_catches_a_lone_row_or_combination(
-    pre_gen, default_answers
+    celery_on_web_only, default_answers
 ) -> None:
-    celery_on_web_only = pre_gen.Combination(
-        field="use_celery",
-        refused_when=lambda a: a["use_celery"] and a["interface"] == "web-only",
-        problem="Celery is not offered with web-only",
-        rule="answer no",
-        example="no",
-    )
     row = {"use_celery": True, "interface": "web-only"}
     other_row = {"use_celery": True, "interface": "api-only"}
     cases = {

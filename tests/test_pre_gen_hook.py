@@ -459,15 +459,9 @@ def test_answers_a_terminal_cannot_show_are_left_empty_and_named(
 
 
 def test_the_report_of_a_refused_combination_ends_with_its_field(
-    pre_gen, default_answers
+    pre_gen, default_answers, celery_on_web_only
 ) -> None:
-    combination = pre_gen.Combination(
-        field="use_celery",
-        refused_when=lambda a: a["use_celery"] and a["interface"] == "web-only",
-        problem="Celery is not offered with web-only",
-        rule="answer no, or choose web-and-api",
-        example="no",
-    )
+    combination = celery_on_web_only
     answers = {**default_answers, **RUN, "use_celery": True, "interface": "web-only"}
     with pytest.raises(pre_gen.InvalidAnswer) as refused:
         pre_gen.validate(answers, combinations=(combination,))
