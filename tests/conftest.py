@@ -28,8 +28,12 @@ import yaml
 from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
 
+from template_hooks import rules
+
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS_DIR = ROOT / "hooks"
+# What the hooks call: the template's own package, outside the baked project.
+LIBRARY_DIR = ROOT / "template_hooks"
 TEMPLATE_DIR = ROOT / "{{cookiecutter.project_slug}}"
 COOKIECUTTER_JSON = ROOT / "cookiecutter.json"
 
@@ -69,15 +73,10 @@ def load_hook(name: str) -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def pre_gen() -> ModuleType:
-    return load_hook("pre_gen_project")
-
-
-@pytest.fixture(scope="session")
-def celery_on_web_only(pre_gen):
+def celery_on_web_only():
     """A refused combination, for the tests of how refusals work: the hook's own
     REFUSED_COMBINATIONS is empty while every mix of options works."""
-    return pre_gen.Combination(
+    return rules.Combination(
         field="use_celery",
         refused_when=lambda a: a["use_celery"] and a["interface"] == "web-only",
         problem="Celery is not offered with web-only",
@@ -87,7 +86,8 @@ def celery_on_web_only(pre_gen):
 
 
 @pytest.fixture(scope="session")
-def post_gen() -> ModuleType:
+def post_gen_hook() -> ModuleType:
+    """The post-generation hook script (its finder is the pre-generation one's)."""
     return load_hook("post_gen_project")
 
 
