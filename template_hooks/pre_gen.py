@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 
+from template_hooks.errors import HookError
 from template_hooks.refusal import refusal_report
 from template_hooks.rules import InvalidAnswer, validate
 from template_hooks.shell import shell_directory
@@ -16,5 +17,8 @@ def main(answers: Mapping[str, object]) -> int:
         validate(answers)
     except InvalidAnswer as refusal:
         print(refusal_report(refusal, answers, shell_directory()), file=sys.stderr)
+        return 1
+    except HookError as failure:
+        print(f"error: could not check the answers: {failure}", file=sys.stderr)
         return 1
     return 0

@@ -332,6 +332,28 @@ def uv_pip(python: Path, command: str, project: Path) -> None:
     assert done.returncode == 0, f"uv {command} failed:\n{tail(done.stdout)}"
 
 
+# Prints, as JSON, each distribution installed for the interpreter running it
+# (by canonical name) with its top-level modules that a package could shadow.
+_TOP_LEVEL_MODULES = """
+import importlib.metadata, json, re
+modules = {}
+for module, names in importlib.metadata.packages_distributions().items():
+    for name in names:
+        found = modules.setdefault(re.sub(r"[-_.]+", "-", name).lower(), set())
+        if re.fullmatch("[a-z][a-z0-9_]*", module):
+            found.add(module)
+print(json.dumps({name: sorted(found) for name, found in modules.items()}))
+"""
+
+
+def top_level_modules(python: Path) -> dict[str, list[str]]:
+    """Each distribution installed for ``python``, with its top-level modules
+    (those a package name could shadow: none starting with "_")."""
+    listed = run([str(python), "-c", _TOP_LEVEL_MODULES], cwd=ROOT)
+    assert listed.returncode == 0, listed.stdout
+    return json.loads(listed.stdout)
+
+
 @pytest.fixture(scope="session")
 def venv_for(tmp_path_factory) -> Callable[[Path], Path]:
     """A fresh virtual environment holding a bake and its dev extra (the

@@ -228,7 +228,7 @@ def test_package_denylist_covers_every_module_the_baked_projects_install(
         if missing:
             uncovered[row] = missing
     assert uncovered == {}, (
-        "add these to PROJECT_DEPENDENCY_NAMES in template_hooks/denied_names.py"
+        "denied names miss these: see IMPORT_NAMES in template_hooks/denied_names.py"
     )
 
 

@@ -11,19 +11,28 @@ from pathlib import Path
 import pytest
 from cookiecutter.environment import StrictEnvironment
 from cookiecutter.prompt import YesNoPrompt
+from packaging.markers import Marker
 from packaging.version import InvalidVersion, Version
 
-from template_hooks import checks, denied_names, pre_gen, refusal, rules
+from template_hooks import checks, denied_names, locks, pre_gen, refusal, rules
+from template_hooks.errors import HookError
+from template_hooks.locks import DEV_LOCK_FILE, LOCK_FILE
 
 from conftest import (
     COOKIECUTTER_JSON,
     HOOKS_DIR,
+    INSTALL_DEVELOPMENT,
     ROOT,
+    TEMPLATE_DIR,
     answers_enter_once,
+    new_venv,
     run_hook_script,
+    top_level_modules,
+    uv_pip,
 )
 
 HOOK_PATH = HOOKS_DIR / "pre_gen_project.py"
+FIX_IMPORT_NAMES = "correct IMPORT_NAMES in template_hooks/denied_names.py"
 
 GOOD = {
     "project_name": [
@@ -230,11 +239,116 @@ def test_keywords_are_refused_as_package_names(name) -> None:
     assert "keyword" in checks.check_package_name(name)
 
 
-def test_readme_names_every_denied_project_name() -> None:
+# Denied package names: the project's own top-level names, and the import names
+# of every locked distribution, by the rule in template_hooks/denied_names.py.
+
+
+@pytest.mark.parametrize(
+    ("distribution", "modules"),
+    [
+        ("flask", ("flask",)),
+        ("Flask-WTF", ("flask_wtf",)),
+        ("flask.sqlalchemy", ("flask_sqlalchemy",)),
+        ("PyYAML", ("yaml",)),
+        ("python-dotenv", ("dotenv",)),
+        ("pytest", ("py", "pytest")),
+        ("opentelemetry-instrumentation-flask", ("opentelemetry",)),
+    ],
+)
+def test_import_names_are_the_distribution_name_unless_the_table_says_otherwise(
+    distribution, modules
+) -> None:
+    assert denied_names.import_names(distribution) == modules
+
+
+def _locked_pins() -> list[locks.Pin]:
+    return [
+        pin
+        for lock in (TEMPLATE_DIR / LOCK_FILE, TEMPLATE_DIR / DEV_LOCK_FILE)
+        for pin in locks.parse_lock(lock.read_text(encoding="utf-8"), lock.name).pins
+    ]
+
+
+def _locked_distributions() -> set[str]:
+    return {pin.name for pin in _locked_pins()}
+
+
+def _installs_here(pin: locks.Pin) -> bool:
+    """Whether the pin's environment marker, if any, holds for this interpreter."""
+    _, _, marker = pin.lines[0].removesuffix("\\").partition(";")
+    return not marker.strip() or Marker(marker.strip()).evaluate()
+
+
+def test_every_locked_distribution_is_denied_under_its_import_names() -> None:
+    denied = denied_names.forbidden_package_names()
+    undenied = {
+        distribution: names
+        for distribution in sorted(_locked_distributions())
+        if not set(names := denied_names.import_names(distribution)) <= denied
+    }
+    assert undenied == {}
+
+
+def test_the_import_names_table_only_names_locked_distributions() -> None:
+    locked = _locked_distributions()
+    assert set(denied_names.IMPORT_NAMES) - locked == set(), "a stale row"
+    for namespace in denied_names.SHARED_NAMESPACES:
+        assert any(name.startswith(f"{namespace}-") for name in locked), namespace
+
+
+def _wrong_import_names(installed: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {
+        distribution: modules
+        for distribution, modules in sorted(installed.items())
+        if sorted(denied_names.import_names(distribution)) != modules
+    }
+
+
+def test_the_rule_gives_the_modules_each_locked_distribution_installs_here() -> None:
+    """The locked distributions this environment has; the slow test below
+    installs all of them."""
+    installed = top_level_modules(Path(sys.executable))
+    shared = {d: m for d, m in installed.items() if d in _locked_distributions()}
+    assert {"pytest", "pyyaml", "pre-commit"} <= set(shared)
+    assert _wrong_import_names(shared) == {}, FIX_IMPORT_NAMES
+
+
+@pytest.mark.slow
+def test_the_rule_gives_the_modules_every_locked_distribution_installs(
+    tmp_path,
+) -> None:
+    python = new_venv(tmp_path / "venv", TEMPLATE_DIR)
+    uv_pip(python, INSTALL_DEVELOPMENT, TEMPLATE_DIR)
+    installed = top_level_modules(python)
+    assert set(installed) == {pin.name for pin in _locked_pins() if _installs_here(pin)}
+    assert _wrong_import_names(installed) == {}, FIX_IMPORT_NAMES
+
+
+def test_a_template_without_its_locks_cannot_check_package_names(tmp_path) -> None:
+    with pytest.raises(HookError, match=r"^the template has no requirements\.lock$"):
+        denied_names.locked_import_names(tmp_path)
+
+
+def test_main_reports_what_it_could_not_check(
+    default_answers, monkeypatch, capsys
+) -> None:
+    def no_locks() -> frozenset[str]:
+        raise HookError("the template has no requirements.lock")
+
+    monkeypatch.setattr(checks, "forbidden_package_names", no_locks)
+    assert pre_gen.main(default_answers) == 1
+    assert capsys.readouterr() == (
+        "",
+        "error: could not check the answers: the template has no requirements.lock\n",
+    )
+
+
+def test_readme_names_the_projects_own_denied_names_and_the_rule() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    named = denied_names.PROJECT_DEPENDENCY_NAMES | denied_names.PROJECT_TOP_LEVEL_NAMES
+    named = denied_names.PROJECT_TOP_LEVEL_NAMES | denied_names.LIKELY_DEPENDENCY_NAMES
     undocumented = sorted(name for name in named if f"`{name}`" not in readme)
     assert undocumented == []
+    assert "template_hooks/denied_names.py" in readme
 
 
 VERSION_CANDIDATES = [
