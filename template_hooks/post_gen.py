@@ -1,10 +1,11 @@
 """The post-generation hook: finish the baked project.
 
-Prune what the answers leave out, prune the locked dependencies to the
-project's own, write ``.env`` with a fresh secret key, and record the answers
-in ``.cruft.json``. If a step fails, one ``error:`` line goes to stderr and
-cookiecutter removes the half-made project; otherwise the user is told, on
-stdout, what was made and the two commands that run it.
+Prune what the answers leave out, link the chosen migrations into one history,
+prune the locked dependencies to the project's own, write ``.env`` with a fresh
+secret key, and record the answers in ``.cruft.json``. If a step fails, one
+``error:`` line goes to stderr and cookiecutter removes the half-made project;
+otherwise the user is told, on stdout, what was made and the two commands that
+run it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from template_hooks.cruft_file import CRUFT_FILE, run_by_cruft, write_cruft_file
 from template_hooks.env_file import ENV_FILE, write_env
 from template_hooks.errors import HookError
 from template_hooks.locks import prune_lock_files
+from template_hooks.migrations import link_revisions
 from template_hooks.pruning import Answers, prune
 from template_hooks.shell import shell_directory
 
@@ -26,6 +28,7 @@ def main(answers: Answers, project_dir: Path, template_dir: Path | None) -> int:
     """Finish ``project_dir``, baked from the template checkout ``template_dir``."""
     steps: list[tuple[str, Callable[[], object]]] = [
         ("prune the project", lambda: prune(project_dir, answers)),
+        ("link the migrations", lambda: link_revisions(project_dir, answers)),
         ("prune the locked dependencies", lambda: prune_lock_files(project_dir)),
         (f"write {ENV_FILE}", lambda: write_env(project_dir)),
         (

@@ -211,6 +211,36 @@ def answers_enter_once(hook: Path) -> bool:
     )
 
 
+def migration_history(versions: Path) -> list[str]:
+    """The revision ids in a migrations/versions directory, from base to head, as
+    each file's ``revision`` and ``down_revision`` say; fails unless they form one
+    linear history (one base, one head, no branch, nothing left out)."""
+    revises: dict[str, str | None] = {}
+    for path in sorted(versions.glob("*.py")):
+        values = {
+            node.targets[0].id: ast.literal_eval(node.value)
+            for node in ast.parse(path.read_text(encoding="utf-8")).body
+            if isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id in ("revision", "down_revision")
+        }
+        assert set(values) == {"revision", "down_revision"}, path.name
+        assert isinstance(values["down_revision"], str | None), path.name
+        assert values["revision"] not in revises, f"{path.name} repeats its id"
+        revises[values["revision"]] = values["down_revision"]
+    bases = [revision for revision, down in revises.items() if down is None]
+    assert len(bases) == 1, f"{len(bases)} base revisions: {revises}"
+    downs = [down for down in revises.values() if down is not None]
+    assert len(downs) == len(set(downs)), f"a branch: {revises}"
+    child_of = {down: revision for revision, down in revises.items()}
+    history = bases
+    while history[-1] in child_of:
+        history = [*history, child_of[history[-1]]]
+    assert len(history) == len(revises), f"not one chain: {revises}"
+    return history
+
+
 # What every bake must be free of.
 
 JINJA_MARKERS = ("{{", "{%", "{#")

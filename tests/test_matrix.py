@@ -20,13 +20,14 @@ from typing import Any
 import pytest
 from packaging.requirements import Requirement
 
-from template_hooks import pruning, rules
+from template_hooks import migrations, pruning, rules
 
 from conftest import (
     COOKIECUTTER_JSON,
     CRUFT_FILE,
     TEMPLATE_DIR,
     Bake,
+    migration_history,
     project_files,
     run_ruff,
     template_residue,
@@ -401,6 +402,28 @@ def test_text_files_have_no_blank_line_scars(project: Path, answers) -> None:
             number = text.count("\n", 0, match.start()) + 2
             scarred.append(f"{relative}:{number}: two or more blank lines")
     assert scarred == []
+
+
+def _revision_id(path: Path) -> str:
+    (revision,) = [
+        ast.literal_eval(node.value)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Assign)
+        and [getattr(target, "id", None) for target in node.targets] == ["revision"]
+    ]
+    return revision
+
+
+def test_migrations_are_one_history_of_the_revisions_the_answers_need(
+    project: Path, answers
+) -> None:
+    needed = [row.path for row in migrations.REVISIONS if row.needed(answers)]
+    versions = project / migrations.VERSIONS_DIR
+    shipped = sorted(str(path.relative_to(project)) for path in versions.glob("*.py"))
+    assert shipped == sorted(needed)
+    # One base and one head, linked in the table's order.
+    history = migration_history(versions)
+    assert history == [_revision_id(project / path) for path in needed]
 
 
 def test_pruning_table_was_applied(project: Path, answers) -> None:

@@ -17,6 +17,7 @@ from template_hooks import (
     cruft_file,
     env_file,
     git_checkout,
+    migrations,
     post_gen,
     pruning,
     shell,
@@ -161,7 +162,8 @@ def _answers(default_answers, **changes: object) -> dict[str, object]:
 
 def _pruned_project(tmp_path: Path, answers) -> Path:
     """A project holding every path the pruning table names, a .env.example,
-    and the files the lock pruning reads."""
+    every revision file of the migrations table, and the files the lock pruning
+    reads."""
     project = _project(tmp_path, "p")
     for row_path in _row_paths():
         path = pruning.resolve(project, row_path, str(answers["package_name"]))
@@ -171,6 +173,11 @@ def _pruned_project(tmp_path: Path, answers) -> Path:
         else:
             path.mkdir(parents=True, exist_ok=True)
             (path / "__init__.py").write_text("", encoding="utf-8")
+    for row in migrations.REVISIONS:
+        revision = Path(row.path).stem
+        text = f'revision = "{revision}"\ndown_revision = None\n'
+        (project / row.path).parent.mkdir(parents=True, exist_ok=True)
+        (project / row.path).write_text(text, encoding="utf-8")
     # No dependencies, so nothing to keep of the (empty) locks.
     (project / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
     for lock in ("requirements.lock", "requirements-dev.lock"):
@@ -319,6 +326,23 @@ def test_main_fails_with_one_line_and_writes_nothing(
     assert err.count("\n") == 1
     assert err.startswith("error: could not write .env: ")
     assert reason in err
+    assert not (project / ".env").exists()
+
+
+def test_main_fails_with_one_line_when_the_migrations_cannot_be_linked(
+    default_answers, tmp_path, capsys
+) -> None:
+    answers = _answers(default_answers)
+    project = _pruned_project(tmp_path, answers)
+    revision = project / migrations.REVISIONS[0].path
+    revision.write_text('revision = "0001"\n', encoding="utf-8")
+    assert post_gen.main(answers, project, None) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: could not link the migrations: {migrations.REVISIONS[0].path} "
+        "needs exactly one `down_revision = ...` line for the hook to link it into "
+        "the migration history\n",
+    )
     assert not (project / ".env").exists()
 
 
