@@ -37,7 +37,7 @@ def local_postgres(package: str, directory: str) -> Any:
     """The baked package's LocalPostgres: initdb and pg_ctl as an unprivileged user."""
     from importlib import import_module
 
-    module = import_module(f"{package}.local_postgres")
+    module = import_module(f"{package}.development.local_postgres")
     # Throwaway data: skip fsync, as the baked test suite does.
     return module.LocalPostgres(Path(directory), durable=False)
 

@@ -64,7 +64,9 @@ PRUNING: tuple[Row, ...] = (
         when=lambda a: a["frontend"] == "tailwind" and a["interface"] != "api-only",
     ),
     # use_caching, use_rate_limiting, use_celery
+    remove("{package}/caching.py", lambda a: not a["use_caching"]),
     remove("tests/test_caching.py", lambda a: not a["use_caching"]),
+    remove("{package}/rate_limits.py", lambda a: not a["use_rate_limiting"]),
     remove("tests/test_rate_limits.py", lambda a: not a["use_rate_limiting"]),
     remove("{package}/tasks.py", lambda a: not a["use_celery"]),
     remove("worker.py", lambda a: not a["use_celery"]),
@@ -77,7 +79,7 @@ PRUNING: tuple[Row, ...] = (
     remove("{package}/observability.py", lambda a: a["observability"] == "none"),
     remove("tests/test_observability.py", lambda a: a["observability"] == "none"),
     # database_provider
-    remove("{package}/connection_retry.py", lambda a: a["database_provider"] != "neon"),
+    remove("{package}/neon.py", lambda a: a["database_provider"] != "neon"),
     remove("tests/test_neon.py", lambda a: a["database_provider"] != "neon"),
     # use_docker
     remove("Dockerfile", lambda a: not a["use_docker"]),

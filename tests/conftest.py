@@ -527,7 +527,7 @@ def gunicorn(python: Path, project: Path, **settings: str) -> Iterator[Gunicorn]
 _CLUSTER_SCRIPT = """
 import sys
 from pathlib import Path
-from {package}.local_postgres import LocalPostgres
+from {package}.development.local_postgres import LocalPostgres
 cluster = LocalPostgres(Path(sys.argv[2]), port=int(sys.argv[3]), durable=False)
 if sys.argv[1] == "start":
     cluster.start()

@@ -16,17 +16,17 @@ with one answer changed at a time and compares the files with the default bake.
 - open_source_license: LICENSE, pyproject.toml (license).
 - python_version: pyproject.toml (the Python classifiers), the Dockerfile's base
   images, the CI pipelines' Python.
-- interface: the factory, extensions.py, errors.py, config.py, users.py, main/,
+- interface: the factory, errors.py, config.py, users.py, main/,
   api/, templates/, static/, pyproject.toml and both locks (Flask-WTF,
   flask-smorest), the CI workflow, README.md, and the tests of every part above.
 - frontend: static/, pyproject.toml and requirements-dev.lock (the Tailwind
   tool), README.md.
-- database_provider: config.py (Neon guards, pool_recycle), capacity.py,
-  health.py, the factory, connection_retry.py, .env.example
+- database_provider: config.py (Neon guards, pool_recycle), gunicorn_checks.py,
+  health.py, the factory, neon.py, .env.example
   (DATABASE_URL_DIRECT), compose.yaml, deploy/migrate.yaml, the CI workflow
   (the Neon job), README.md, tests.
-- use_caching, use_rate_limiting, use_celery: extensions.py, config.py (Redis
-  guards), the factory, the users views, tasks.py and worker.py (Celery),
+- use_caching, use_rate_limiting, use_celery: caching.py, rate_limits.py,
+  config.py (Redis guards), the factory, the users views, tasks.py and worker.py (Celery),
   pyproject.toml and requirements.lock, .env.example (REDIS_URL), compose.yaml,
   deploy/, the CI workflow (Redis), README.md, tests/conftest.py,
   tests/servers.py, their own test modules.

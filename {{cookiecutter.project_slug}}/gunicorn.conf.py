@@ -20,13 +20,10 @@ def _integer(variable: str, default: int) -> int:
 
 # Loopback unless told otherwise; a container sets GUNICORN_BIND=0.0.0.0:8000.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Processes use the cores; threads overlap each request's database waits. Measured with the
-# template's bench/run.py on 2 cores (JSON list, 32 connections): 2 workers x 4 threads
-# served the most requests; 1 process left a core idle (-43%), 8 threads per worker or
-# more processes than cores added contention (-5% to -29%). Start from one worker per
-# core. Every thread can hold one database connection, so keep threads <= DB_POOL_SIZE +
-# DB_MAX_OVERFLOW (default 5 + 5); gunicorn checks the total budget against the database
-# at start-up (when_ready below).
+# Processes use the cores, threads overlap each request's database waits: start from one
+# worker per core (see the README). Every thread can hold one database
+# connection, so keep threads <= DB_POOL_SIZE + DB_MAX_OVERFLOW (default 5 + 5); the total
+# budget is checked against the database at start-up (when_ready below).
 worker_class = "gthread"
 workers = _integer("WEB_CONCURRENCY", 2)
 threads = _integer("GUNICORN_THREADS", 4)
@@ -36,9 +33,8 @@ timeout = _integer("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _integer("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
 # Recycle each worker after a while, at staggered times, so a slow leak never takes the
-# whole service down and workers never restart all at once. A restart is not free (new
-# database connections, cold caches, a worker missing for a moment): with wrk on 2 cores,
-# recycling every 1,000 requests cost the JSON list about 40% of its throughput.
+# whole service down and workers never restart all at once. Not too often: a restart costs
+# new database connections and cold caches.
 max_requests = _integer("GUNICORN_MAX_REQUESTS", 10_000)
 max_requests_jitter = _integer("GUNICORN_MAX_REQUESTS_JITTER", 1_000)
 # Load the app once in the master: a refused setting stops gunicorn at once with its
@@ -87,9 +83,9 @@ logconfig_dict = {
 
 def when_ready(server: Arbiter) -> None:
     """Before any worker starts, check what the deployment asks of the database against what
-    it can have: time and connections (see capacity.py)."""
-    from {{ cookiecutter.package_name }}.capacity import check_connection_budget, check_wait_budget
+    it can have: time and connections (see gunicorn_checks.py)."""
     from {{ cookiecutter.package_name }}.config import ConfigError
+    from {{ cookiecutter.package_name }}.gunicorn_checks import check_connection_budget, check_wait_budget
 
     app = server.app.wsgi()
     # After a SIGTERM requests get the graceful timeout. The timeout kills a worker that does

@@ -90,11 +90,11 @@ def install(project: Path, venv: Path, interpreter: str) -> Path:
 
 
 def package_of(project: Path) -> str:
-    """The baked package's name: the directory that holds local_postgres.py."""
-    modules = list(project.glob("*/local_postgres.py"))
+    """The baked package's name: the one with a development/local_postgres.py."""
+    modules = list(project.glob("*/development/local_postgres.py"))
     if len(modules) != 1:
         raise BenchError(f"{project} is not a bake of this template")
-    return modules[0].parent.name
+    return modules[0].parent.parent.name
 
 
 def in_baked_venv(python: Path, *args: str | Path, cwd: Path, **env: str) -> str:

@@ -46,8 +46,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
 from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }}.development.local_postgres import LocalPostgres, PostgresNotFoundError
 from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres, PostgresNotFoundError
 from {{ cookiecutter.package_name }}.models import User
 
 from .proxy import BlackholeProxy

@@ -8,7 +8,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from {{ cookiecutter.package_name }} import connection_retry, create_app
+from {{ cookiecutter.package_name }} import create_app, neon
 from {{ cookiecutter.package_name }}.config import ConfigError
 from {{ cookiecutter.package_name }}.extensions import db
 
@@ -83,8 +83,8 @@ def test_each_retry_sleeps_a_random_time_up_to_a_doubling_capped_ceiling(monkeyp
         drawn.append((low, high))
         return high
 
-    monkeypatch.setattr(connection_retry.random, "uniform", highest)
-    monkeypatch.setattr(connection_retry.time, "sleep", slept.append)
+    monkeypatch.setattr(neon.random, "uniform", highest)
+    monkeypatch.setattr(neon.time, "sleep", slept.append)
     # Port 9 (discard) refuses every attempt at once.
     monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:9/test")
     monkeypatch.setenv("DB_CONNECT_ATTEMPTS", "6")
@@ -102,7 +102,7 @@ WAKE_UP_SECONDS = 4.5
 
 
 def test_a_cold_start_longer_than_the_connect_timeout_is_survived(database_proxy, monkeypatch):
-    monkeypatch.setattr(connection_retry.random, "uniform", lambda low, high: high)
+    monkeypatch.setattr(neon.random, "uniform", lambda low, high: high)
     client = create_app("testing").test_client()
     database_proxy.blackhole()  # the compute is asleep
     waking = threading.Timer(WAKE_UP_SECONDS, database_proxy.forward)

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
-    cli,
-{%- if cookiecutter.database_provider == "neon" %}
-    connection_retry,
-{%- endif %}
-    database_deadlines,
-    errors,
-    logs,
-{%- if cookiecutter.observability != "none" %}
-    observability,
-{%- endif %}
-    security,
-{%- if cookiecutter.use_celery %}
-    tasks,
-{%- endif %}
-)
+from . import cli, database, errors, health, logs, security
 from .config import load_config
-from .extensions import {% if cookiecutter.use_caching %}cache, {% endif %}{% if cookiecutter.interface != "api-only" %}csrf, {% endif %}db{% if cookiecutter.use_rate_limiting %}, limiter{% endif %}, migrate{% if cookiecutter.interface != "web-only" %}, rest_api{% endif %}
 
 
 def create_app(env: str | None = None) -> Flask:
@@ -41,62 +23,57 @@ def create_app(env: str | None = None) -> Flask:
     for warning in config.warnings():
         logs.warn_once(app, warning)
 {%- if cookiecutter.observability != "none" %}
+
+    from . import observability
+
     observability.init_app(app)
 {%- endif %}
     security.init_app(app)
-    db.init_app(app)
-    database_deadlines.init_app(app)
+    database.init_app(app)
 {%- if cookiecutter.database_provider == "neon" %}
-    with app.app_context():
-        connection_retry.install(db.engine, app.config["DB_CONNECT_ATTEMPTS"])
-{%- endif %}
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
-{%- if cookiecutter.interface != "api-only" %}
-    csrf.init_app(app)
-{%- endif %}
-{%- if cookiecutter.interface != "web-only" %}
-    rest_api.init_app(app)
+
+    from . import neon
+
+    neon.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_caching %}
-    cache.init_app(app)
+
+    from . import caching
+
+    caching.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_rate_limiting %}
-    limiter.init_app(app)
+
+    from . import rate_limits
+
+    rate_limits.init_app(app)
 {%- endif %}
 {%- if cookiecutter.use_celery %}
+
+    from . import tasks
+
     tasks.init_app(app)
 {%- endif %}
+
+    app.register_blueprint(health.bp)
+{%- if cookiecutter.interface == "api-only" %}
+
+    from . import home
+
+    app.register_blueprint(home.bp)
+{%- else %}
+
+    from . import main
+
+    main.init_app(app)
+{%- endif %}
 {%- if cookiecutter.interface != "web-only" %}
 
-    from .api import bp as api_bp
-    from .health import bp as health_bp
-{%- else %}
+    from . import api
 
-    from .health import bp as health_bp
+    api.init_app(app)
 {%- endif %}
-{%- if cookiecutter.interface != "api-only" %}
-    from .main import bp as main_bp
-{%- else %}
-    from .home import bp as home_bp
-{%- endif %}
-
-    app.register_blueprint(health_bp)
-{%- if cookiecutter.interface != "api-only" %}
-    app.register_blueprint(main_bp)
-{%- else %}
-    app.register_blueprint(home_bp)
-{%- endif %}
-{%- if cookiecutter.interface == "web-and-api" %}
-    # The JSON API uses no cookie-based auth and only parses application/json bodies,
-    # which a cross-site form cannot send, so CSRF tokens are for the HTML forms.
-    csrf.exempt(api_bp)
-{%- endif %}
-{%- if cookiecutter.interface != "web-only" %}
-    rest_api.register_blueprint(api_bp)
-{%- endif %}
-{% if cookiecutter.interface != "web-only" %}
-    # After flask-smorest, whose own HTTP error handler these replace.
-{%- endif %}
+    # After the API's, whose own HTTP error handler these replace.
     errors.init_app(app)
     cli.init_app(app)
 

@@ -12,8 +12,14 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy.dialects.postgresql import insert
 
+from .development.local_postgres import (
+    NO_CLUSTER,
+    RUNNING,
+    STOPPED,
+    LocalPostgres,
+    PostgresNotFoundError,
+)
 from .extensions import db
-from .local_postgres import NO_CLUSTER, RUNNING, STOPPED, LocalPostgres, PostgresNotFoundError
 from .models import User
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

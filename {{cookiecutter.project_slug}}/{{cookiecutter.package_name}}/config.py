@@ -212,7 +212,8 @@ class BaseConfig:
             self.DATABASE_URL_VARIABLE,
         )
         self.MIGRATIONS_DATABASE_URI = self._migrations_database_url(environ)
-        # Copies of this service sharing the database, for the connection budget (capacity.py).
+        # Copies of this service sharing the database, for the connection budget
+        # (gunicorn_checks.py).
         self.APP_INSTANCES = _integer(environ, "APP_INSTANCES", 1, minimum=1)
         # Set when a pooler (PgBouncer) stands between the app and PostgreSQL: its client limit
         # (max_client_conn) is then what the budget must fit. Unset: ask the server.
@@ -235,7 +236,8 @@ class BaseConfig:
         self.MIGRATIONS_CONNECT_ARGS = self._migrations_connect_args(environ)
 {%- if cookiecutter.database_provider == "neon" %}
         # With DB_CONNECT_TIMEOUT and the back-off, about 10 s for a compute to wake up, and
-        # within gunicorn's timeout with everything else a request may wait for (capacity.py).
+        # within gunicorn's timeout with everything else a request may wait for
+        # (gunicorn_checks.py).
         self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 3, minimum=1)
 {%- endif %}
         # Flask's CLI turns the debugger on from FLASK_DEBUG, whatever DEBUG says.

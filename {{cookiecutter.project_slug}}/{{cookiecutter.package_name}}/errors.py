@@ -1,25 +1,29 @@
-{%- set json_errors = cookiecutter.interface != "web-only" -%}
-{%- set html_errors = cookiecutter.interface != "api-only" -%}
-"""Every error response: {% if cookiecutter.interface == "web-and-api" %}JSON under /api, an HTML page elsewhere{% elif json_errors %}JSON, whatever the path{% else %}an HTML page{% endif %}, never a traceback."""
+{%- set json_errors = cookiecutter.interface != "web-only" %}
+{%- set html_errors = cookiecutter.interface != "api-only" %}
+{%- set error_bodies = {
+    "web-and-api": "JSON under /api, an HTML page elsewhere",
+    "api-only": "JSON, whatever the path",
+    "web-only": "an HTML page",
+}[cookiecutter.interface] %}
+{%- set flask_imports = ["Flask", "Response", "current_app"]
+    + (["jsonify"] if json_errors else [])
+    + (["render_template"] if html_errors else [])
+    + ["request"] -%}
+"""Every error response: {{ error_bodies }}, never a traceback."""
 
 from __future__ import annotations
-{% if cookiecutter.interface == "web-and-api" %}
-from typing import Any
+{%- if json_errors %}
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
-{%- elif json_errors %}
 from typing import Any
-
-from flask import Flask, Response, current_app, jsonify, request
-{%- else %}
-from flask import Flask, Response, current_app, render_template, request
 {%- endif %}
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from flask import {{ flask_imports | join(", ") }}
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from .database import reset_session
 from .database_deadlines import DeadlineExceeded
-from .extensions import db
 
 RETRY_AFTER_SECONDS = 5
 # Why the database could not serve a request, in words that carry no secret (no URL, no
@@ -55,35 +59,13 @@ def init_app(app: Flask) -> None:
     # 503 with Retry-After rather than a 500.
     app.register_error_handler(OperationalError, handle_database_unavailable)
     app.register_error_handler(PoolTimeoutError, handle_database_unavailable)
-    # Runs before Flask-SQLAlchemy's own teardown, which then has nothing left to close.
-    app.teardown_appcontext(remove_session)
+{%- if cookiecutter.interface == "web-and-api" %}
 
-
-def reset_session() -> None:
-    """Roll the session back; if the database dropped its connection, throw that away instead."""
-    try:
-        db.session.rollback()
-    except SQLAlchemyError:
-        db.session().invalidate()  # the scoped proxy does not offer invalidate()
-
-
-def remove_session(exception: BaseException | None) -> None:
-    """End the request's session without turning a finished response into a 500.
-
-    Closing a session rolls it back, and that rollback raises when the database went away
-    during the request (a restart, a failover): the response is ready by then, and whatever
-    it says (a 201 for a committed write, a 503) must reach the client.
-    """
-    # Most requests (probes, static files, cached pages) never open a session: making one
-    # here only to roll it back would cost every one of them.
-    if db.session.registry.has():
-        reset_session()
-        db.session.remove()
-{% if cookiecutter.interface == "web-and-api" %}
 
 def wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
-{% endif %}
+{%- endif %}
+
 
 def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     code = error.code or 500
@@ -107,7 +89,8 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
 {%- else %}
     return html_error(error, code, headers)
 {%- endif %}
-{% if json_errors %}
+{%- if json_errors %}
+
 
 def json_error(error: HTTPException, code: int, headers: dict[str, str]) -> tuple[Response, int]:
     body: dict[str, Any] = {"error": error.name, "message": error.description}
@@ -118,13 +101,15 @@ def json_error(error: HTTPException, code: int, headers: dict[str, str]) -> tupl
     response = jsonify(body)
     response.headers.update(headers)
     return response, code
-{% endif %}
+{%- endif %}
 {%- if html_errors %}
+
 
 def html_error(error: HTTPException, code: int, headers: dict[str, str]) -> tuple[Response, int]:
     page = render_template("errors/error.html", error=error)
     return Response(page, headers=headers, mimetype="text/html"), code
-{% endif %}
+{%- endif %}
+
 
 def database_error_reason(error: Exception) -> str | None:
     if isinstance(error, PoolTimeoutError):

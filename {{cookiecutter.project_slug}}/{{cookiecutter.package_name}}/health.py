@@ -11,11 +11,11 @@ from flask import Blueprint, current_app
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy.exc import SQLAlchemyError
 
-{% if cookiecutter.database_provider == "neon" -%}
-from .connection_retry import without_retries
-{% endif -%}
 from .errors import describe_database_error
 from .extensions import db, talisman
+{%- if cookiecutter.database_provider == "neon" %}
+from .neon import without_retries
+{%- endif %}
 
 # /readyz answers within this whatever the database does: inside any probe's own timeout
 # (5 s in deploy/kubernetes.yaml), and short of the connect and statement deadlines.

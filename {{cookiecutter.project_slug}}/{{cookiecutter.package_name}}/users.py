@@ -1,9 +1,13 @@
+{%- set shared_cache = " and share one cache" if cookiecutter.use_caching else "" -%}
+{%- if cookiecutter.interface == "web-and-api" -%}
 """The users feature: the rules a user's fields follow, creating users, and listing them.
-{%- if cookiecutter.interface == "web-and-api" %}
 
 The JSON API and the HTML pages both go through these functions, so they accept exactly the
-same input{% if cookiecutter.use_caching %} and share one cache{% endif %}.
-{% endif %}"""
+same input{{ shared_cache }}.
+"""
+{%- else -%}
+"""The users feature: the rules a user's fields follow, creating users, and listing them."""
+{%- endif %}
 
 from __future__ import annotations
 
@@ -19,7 +23,10 @@ from redis.exceptions import RedisError
 {%- endif %}
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import {% if cookiecutter.use_caching %}cache, {% endif %}db
+{% if cookiecutter.use_caching -%}
+from .caching import cache
+{% endif -%}
+from .extensions import db
 from .models import User
 from .models.user import EMAIL_MAX_LENGTH, UNIQUE_CONSTRAINT_FIELDS, USERNAME_MAX_LENGTH
 {%- if cookiecutter.use_caching %}
@@ -107,14 +114,19 @@ def forget_cached_pages() -> None:
 
 @dataclass(frozen=True)
 class UserRow:
+    """A user as reads return it: plain immutable values, safe to cache and share between
+    requests. Writes work with the ORM's User, whose changes the session tracks."""
+
     id: int
     username: str
     email: str
     created_at: datetime
 
 
-# Built once: constructing a statement and computing its cache key on every request cost more
-# CPU than running it. The page bounds are bound parameters.
+# Offsets beyond this are certainly empty pages, and stay far from bigint overflow.
+MAX_PAGE = 1_000_000
+
+# Built once at import rather than per request; the page bounds are bound parameters.
 _users = User.__table__
 _user_rows = sa.select(_users.c.id, _users.c.username, _users.c.email, _users.c.created_at)
 _page_of_users = _user_rows.limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
@@ -135,7 +147,7 @@ class UsersPage:
 
     @property
     def pages(self) -> int:
-        return -(-self.total // self.per_page)
+        return -(-self.total // self.per_page)  # ceiling division, in integers
 
     @property
     def has_prev(self) -> bool:
@@ -152,8 +164,7 @@ class UsersPage:
 {% endif -%}
 def users_page(page: int, per_page: int, newest_first: bool = False) -> UsersPage:
     """One page of users, in id order; two queries (page and count) whatever the sizes."""
-    # Core statements on the session's connection: plain rows need none of the ORM's
-    # identity bookkeeping, which costs more than the queries on a list this short.
+    # Core statements on the session's connection: plain rows need no ORM bookkeeping.
     connection = db.session.connection()
     rows = connection.execute(
         PAGE_NEWEST_FIRST if newest_first else PAGE_OLDEST_FIRST,
@@ -173,6 +184,6 @@ def find_user(user_id: int) -> UserRow | None:
 
 
 def _user_row(row: sa.Row[int, str, str, datetime]) -> UserRow:
-    # Unpacked by position (the statements' column order): cheaper than a lookup by name.
+    # By position: every statement above selects these columns in this order.
     user_id, username, email, created_at = row
     return UserRow(user_id, username, email, created_at)

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import psycopg2
 import pytest
 
-from {{ cookiecutter.package_name }}.local_postgres import (
+from {{ cookiecutter.package_name }}.development.local_postgres import (
     LocalPostgres,
     PostgresNotFoundError,
     find_bindir,

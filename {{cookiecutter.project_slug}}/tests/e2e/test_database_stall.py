@@ -20,7 +20,7 @@ from contextlib import contextmanager, suppress
 import psycopg2
 import pytest
 
-from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres
+from {{ cookiecutter.package_name }}.development.local_postgres import LocalPostgres
 
 from ..proxy import BlackholeProxy
 from ..servers import Server, start_production_gunicorn

@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from flask import Request
-from flask_smorest import Blueprint
+from flask import Flask, Request
+from flask_smorest import Api, Blueprint
 from marshmallow import Schema
 from webargs.flaskparser import FlaskParser, abort
+
+from .schemas import ErrorSchema
 
 
 class JsonBodyParser(FlaskParser):
@@ -22,6 +24,24 @@ class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = JsonBodyParser()
 
 
+class RestApi(Api):
+    # The OpenAPI document describes error bodies as errors.json_error() sends them, not as
+    # flask-smorest sends its own.
+    ERROR_SCHEMA = ErrorSchema
+
+
+# flask-smorest: registers the JSON blueprints and builds their OpenAPI document.
+rest_api = RestApi()
 bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Users")
 
 from . import users  # noqa: E402, F401 - registers the routes on bp
+
+
+def init_app(app: Flask) -> None:
+    rest_api.init_app(app)
+    rest_api.register_blueprint(bp)
+{%- if cookiecutter.interface == "web-and-api" %}
+    # The JSON API uses no cookie-based auth and only parses application/json bodies, which a
+    # cross-site form cannot send, so CSRF tokens are for the HTML forms (main.init_app).
+    app.extensions["csrf"].exempt(bp)
+{%- endif %}

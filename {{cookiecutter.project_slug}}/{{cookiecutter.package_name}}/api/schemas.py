@@ -9,15 +9,13 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..models.user import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
-from ..users import clean_email, clean_username
+from ..users import MAX_PAGE, clean_email, clean_username
 
 MAX_PER_PAGE = 100
 {%- if cookiecutter.use_celery %}
 # One import is one task: small enough to finish well within a worker's shutdown grace period.
 MAX_IMPORT_USERS = 1000
 {%- endif %}
-# Offsets beyond this are certainly empty pages, and stay far from bigint overflow.
-MAX_PAGE = 1_000_000
 # The users feature's rules, as far as JSON Schema can state them, for the OpenAPI document:
 # no control character or lone surrogate (Unicode Cc, Cs), not blank. The rules still decide.
 _REFUSED = r"\x00-\x1f\x7f-\x9f\ud800-\udfff"

@@ -1,15 +1,17 @@
-"""/api/users: create, list and fetch users{% if cookiecutter.use_celery %}, or import many in the background{% endif %}."""
+{%- set imports = ", or import many in the background" if cookiecutter.use_celery else "" -%}
+"""/api/users: create, list and fetch users{{ imports }}."""
 
 from __future__ import annotations
 
-from flask import abort{% if cookiecutter.use_rate_limiting %}, current_app{% endif %}
+from flask import abort
 {%- if cookiecutter.use_celery %}
 from kombu.exceptions import OperationalError as KombuOperationalError
 {%- endif %}
-{% if cookiecutter.use_rate_limiting %}
-from ..extensions import limiter
-{%- endif %}
+
 from ..models import User
+{%- if cookiecutter.use_rate_limiting %}
+from ..rate_limits import limit_writes
+{%- endif %}
 {%- if cookiecutter.use_celery %}
 from ..tasks import import_users
 {%- endif %}
@@ -48,7 +50,7 @@ def list_users(page: int, per_page: int) -> UsersPage:
 @bp.post("/users")
 {%- if cookiecutter.use_rate_limiting %}
 # Outermost, so that requests refused for a bad body count against the limit too.
-@limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"])
+@limit_writes
 {%- endif %}
 @bp.arguments(UserCreateSchema())
 @bp.response(201, UserSchema)
@@ -66,10 +68,12 @@ def create(payload: dict[str, str]) -> User:
         abort(409, description=str(error))
 
 
-{% if cookiecutter.use_celery -%}
+{%- if cookiecutter.use_celery %}
+
+
 @bp.post("/users/imports")
 {%- if cookiecutter.use_rate_limiting %}
-@limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"])
+@limit_writes
 {%- endif %}
 @bp.arguments(UserImportSchema())
 @bp.response(202, ImportAcceptedSchema)
@@ -90,9 +94,9 @@ def import_later(payload: dict[str, list[dict[str, str]]]) -> dict[str, str]:
     except KombuOperationalError:
         abort(503, description="The job queue is unreachable; retry later.")
     return {"task_id": task.id}
+{%- endif %}
 
 
-{% endif -%}
 # Ids beyond PostgreSQL's integer range cannot exist: a 404, not a database error.
 @bp.get("/users/<int(max=2147483647):user_id>")
 @bp.response(200, UserSchema)

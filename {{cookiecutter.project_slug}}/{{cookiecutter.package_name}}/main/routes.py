@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, {% if cookiecutter.use_rate_limiting %}current_app, {% endif %}flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-{% if cookiecutter.use_rate_limiting %}from ..extensions import limiter
-{% endif %}from ..users import DuplicateUserError, create_user, users_page
+{% if cookiecutter.use_rate_limiting -%}
+from ..rate_limits import limit_writes
+{% endif -%}
+from ..users import MAX_PAGE, DuplicateUserError, create_user, users_page
 from . import bp
 from .forms import UserForm
 
 USERS_PER_PAGE = 20
-# Offsets beyond this are certainly empty pages, and stay far from bigint overflow.
-MAX_PAGE = 1_000_000
 
 
 @bp.get("/")
@@ -27,7 +27,7 @@ def users() -> str:
 
 @bp.post("/users")
 {%- if cookiecutter.use_rate_limiting %}
-@limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"])
+@limit_writes
 {%- endif %}
 def create() -> Response | tuple[str, int]:
     form = UserForm()

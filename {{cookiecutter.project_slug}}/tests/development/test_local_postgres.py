@@ -9,8 +9,8 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from {{ cookiecutter.package_name }} import local_postgres
-from {{ cookiecutter.package_name }}.local_postgres import LocalPostgres, PostgresNotFoundError
+from {{ cookiecutter.package_name }}.development import local_postgres
+from {{ cookiecutter.package_name }}.development.local_postgres import LocalPostgres, PostgresNotFoundError
 
 
 def test_missing_server_binaries_say_how_to_get_them(monkeypatch):

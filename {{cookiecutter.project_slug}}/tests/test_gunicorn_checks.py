@@ -6,14 +6,14 @@ import sqlalchemy as sa
 from flask import Flask
 
 from {{ cookiecutter.package_name }} import create_app
-from {{ cookiecutter.package_name }}.capacity import (
+from {{ cookiecutter.package_name }}.config import ConfigError, normalise_database_url
+from {{ cookiecutter.package_name }}.gunicorn_checks import (
     ConnectionBudget,
     WaitBudget,
     check_connection_budget,
     check_wait_budget,
     server_connection_limit,
 )
-from {{ cookiecutter.package_name }}.config import ConfigError, normalise_database_url
 
 from .servers import (
     UNREACHABLE_DATABASE,

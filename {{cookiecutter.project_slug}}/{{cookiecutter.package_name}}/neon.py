@@ -1,4 +1,4 @@
-"""New database connections are retried with exponential backoff and jitter.
+"""Neon: new database connections are retried with exponential backoff and jitter.
 
 Neon suspends an idle compute and wakes it on the next connection, which its proxy holds
 meanwhile: a few seconds, sometimes more than DB_CONNECT_TIMEOUT allows one attempt, and an
@@ -16,6 +16,9 @@ from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
+
+from .extensions import db
 
 # Each sleep between attempts is random, up to a ceiling that starts here and doubles after
 # every failed attempt, up to the maximum.
@@ -43,6 +46,11 @@ def without_retries() -> Iterator[None]:
         yield
     finally:
         _retrying.reset(token)
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        install(db.engine, app.config["DB_CONNECT_ATTEMPTS"])
 
 
 def install(engine: sa.Engine, attempts: int) -> None:

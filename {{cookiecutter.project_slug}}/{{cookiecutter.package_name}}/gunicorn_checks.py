@@ -31,18 +31,19 @@ from sqlalchemy.pool import NullPool
 
 {% if cookiecutter.database_provider == "neon" -%}
 from .config import ConfigError, is_neon_pooler
-from .connection_retry import longest_backoff
-{% else -%}
-from .config import ConfigError
-{% endif -%}
 from .database_deadlines import read_timeout
-{%- if cookiecutter.database_provider == "neon" %}
+from .neon import longest_backoff
 
 # Neon's pooled endpoint (a host name with "-pooler") is PgBouncer, which accepts up to 10,000
 # client connections whatever the compute's max_connections:
 # https://neon.com/docs/connect/connection-pooling
 NEON_POOLER_CLIENT_CONNECTIONS = 10_000
-{%- endif %}
+
+{% else -%}
+from .config import ConfigError
+from .database_deadlines import read_timeout
+
+{% endif -%}
 
 # Connections the server keeps for superusers and (PostgreSQL 16+) other reserved roles.
 LIMIT_QUERY = sa.text(
