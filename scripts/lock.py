@@ -17,7 +17,7 @@ Both are ``uv pip compile`` output: exact versions, every file's hash, a
 universal resolution (Python 3.11 and newer on Linux, macOS and Windows) and
 ``# via`` annotations. The post-generation hook prunes them to the project's
 own pyproject.toml, offline, by following those annotations (see
-``prune_locks`` in hooks/post_gen_project.py, which this script also uses to
+``prune_locks`` in template_hooks/locks.py, which this script also uses to
 split the resolution in two).
 
 How: bake each combination in ``COVERING_BAKES`` into a temporary directory,
@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import difflib
-import importlib.util
 import json
 import os
 import re
@@ -59,7 +58,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
 LOCK = PROJECT_TEMPLATE / "requirements.lock"
 DEV_LOCK = PROJECT_TEMPLATE / "requirements-dev.lock"
-POST_GEN_HOOK = ROOT / "hooks" / "post_gen_project.py"
 
 # Between them, these bakes ask for every dependency any combination of options
 # can: everything on, with each observability choice. tests/test_lock.py fails,
@@ -113,15 +111,14 @@ class LockError(RuntimeError):
     """Why the locks could not be made; ``str()`` is the line to show."""
 
 
-def post_gen_hook() -> ModuleType:
-    """hooks/post_gen_project.py as a module: its lock parser and pruning."""
-    spec = importlib.util.spec_from_file_location("post_gen_project", POST_GEN_HOOK)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("post_gen_project", module)
-    spec.loader.exec_module(module)
-    return module
+def hook_locks() -> ModuleType:
+    """template_hooks/locks.py, the hooks' lock parser and pruning."""
+    # Run as `python scripts/lock.py`, only scripts/ is on the path.
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from template_hooks import locks
+
+    return locks
 
 
 def bake(answers: Mapping[str, Any], output_dir: Path) -> Path:
@@ -210,7 +207,7 @@ def resolve(runtime: Sequence[str], dev: Sequence[str], exclude_newer: str) -> s
 
 def make_locks(exclude_newer: str) -> tuple[str, str]:
     """The texts of requirements.lock and requirements-dev.lock, as of exclude_newer."""
-    hook = post_gen_hook()
+    hook = hook_locks()
     with tempfile.TemporaryDirectory(prefix="lock-bakes-") as tmp:
         runtime, dev = union_requirements(Path(tmp))
     resolved = resolve(runtime, dev, exclude_newer)

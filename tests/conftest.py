@@ -28,8 +28,12 @@ import yaml
 from cookiecutter.generate import generate_context
 from cookiecutter.prompt import prompt_for_config
 
+from template_hooks import rules
+
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS_DIR = ROOT / "hooks"
+# What the hooks call: the template's own package, outside the baked project.
+LIBRARY_DIR = ROOT / "template_hooks"
 TEMPLATE_DIR = ROOT / "{{cookiecutter.project_slug}}"
 COOKIECUTTER_JSON = ROOT / "cookiecutter.json"
 
@@ -69,15 +73,10 @@ def load_hook(name: str) -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def pre_gen() -> ModuleType:
-    return load_hook("pre_gen_project")
-
-
-@pytest.fixture(scope="session")
-def celery_on_web_only(pre_gen):
+def celery_on_web_only():
     """A refused combination, for the tests of how refusals work: the hook's own
     REFUSED_COMBINATIONS is empty while every mix of options works."""
-    return pre_gen.Combination(
+    return rules.Combination(
         field="use_celery",
         refused_when=lambda a: a["use_celery"] and a["interface"] == "web-only",
         problem="Celery is not offered with web-only",
@@ -87,7 +86,8 @@ def celery_on_web_only(pre_gen):
 
 
 @pytest.fixture(scope="session")
-def post_gen() -> ModuleType:
+def post_gen_hook() -> ModuleType:
+    """The post-generation hook script (its finder is the pre-generation one's)."""
     return load_hook("post_gen_project")
 
 
@@ -211,6 +211,36 @@ def answers_enter_once(hook: Path) -> bool:
     )
 
 
+def migration_history(versions: Path) -> list[str]:
+    """The revision ids in a migrations/versions directory, from base to head, as
+    each file's ``revision`` and ``down_revision`` say; fails unless they form one
+    linear history (one base, one head, no branch, nothing left out)."""
+    revises: dict[str, str | None] = {}
+    for path in sorted(versions.glob("*.py")):
+        values = {
+            node.targets[0].id: ast.literal_eval(node.value)
+            for node in ast.parse(path.read_text(encoding="utf-8")).body
+            if isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id in ("revision", "down_revision")
+        }
+        assert set(values) == {"revision", "down_revision"}, path.name
+        assert isinstance(values["down_revision"], str | None), path.name
+        assert values["revision"] not in revises, f"{path.name} repeats its id"
+        revises[values["revision"]] = values["down_revision"]
+    bases = [revision for revision, down in revises.items() if down is None]
+    assert len(bases) == 1, f"{len(bases)} base revisions: {revises}"
+    downs = [down for down in revises.values() if down is not None]
+    assert len(downs) == len(set(downs)), f"a branch: {revises}"
+    child_of = {down: revision for revision, down in revises.items()}
+    history = bases
+    while history[-1] in child_of:
+        history = [*history, child_of[history[-1]]]
+    assert len(history) == len(revises), f"not one chain: {revises}"
+    return history
+
+
 # What every bake must be free of.
 
 JINJA_MARKERS = ("{{", "{%", "{#")
@@ -330,6 +360,28 @@ def uv_pip(python: Path, command: str, project: Path) -> None:
     pip, subcommand, *arguments = command.split()
     done = uv(pip, subcommand, "--python", str(python), *arguments, cwd=project)
     assert done.returncode == 0, f"uv {command} failed:\n{tail(done.stdout)}"
+
+
+# Prints, as JSON, each distribution installed for the interpreter running it
+# (by canonical name) with its top-level modules that a package could shadow.
+_TOP_LEVEL_MODULES = """
+import importlib.metadata, json, re
+modules = {}
+for module, names in importlib.metadata.packages_distributions().items():
+    for name in names:
+        found = modules.setdefault(re.sub(r"[-_.]+", "-", name).lower(), set())
+        if re.fullmatch("[a-z][a-z0-9_]*", module):
+            found.add(module)
+print(json.dumps({name: sorted(found) for name, found in modules.items()}))
+"""
+
+
+def top_level_modules(python: Path) -> dict[str, list[str]]:
+    """Each distribution installed for ``python``, with its top-level modules
+    (those a package name could shadow: none starting with "_")."""
+    listed = run([str(python), "-c", _TOP_LEVEL_MODULES], cwd=ROOT)
+    assert listed.returncode == 0, listed.stdout
+    return json.loads(listed.stdout)
 
 
 @pytest.fixture(scope="session")

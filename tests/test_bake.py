@@ -354,7 +354,7 @@ def test_a_refused_combination_stops_the_bake_and_leaves_nothing(
 ) -> None:
     """REFUSED_COMBINATIONS is empty; this proves an entry would work end to end."""
     template = template_copy(tmp_path)
-    hook = template / "hooks" / "pre_gen_project.py"
+    hook = template / "template_hooks" / "rules.py"
     source = hook.read_text(encoding="utf-8")
     empty = "REFUSED_COMBINATIONS: tuple[Combination, ...] = ()"
     assert source.count(empty) == 1

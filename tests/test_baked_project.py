@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 from drheader import Drheader
 
+from template_hooks import denied_names
+
 from conftest import PRODUCTION_SETTINGS, THROUGH_THE_PROXY, Bake, gunicorn, run, tail
 from matrix import MATRIX, REPRESENTATIVE, uses_redis
 
@@ -203,7 +205,7 @@ def test_baked_suite_fails_when_session_cookie_is_readable_by_scripts(
 
 
 def test_package_denylist_covers_every_module_the_baked_projects_install(
-    pre_gen, default_answers, bake: Bake, venv_for
+    default_answers, bake: Bake, venv_for
 ) -> None:
     uncovered: dict[str, list[str]] = {}
     for row in REPRESENTATIVE:
@@ -222,10 +224,12 @@ def test_package_denylist_covers_every_module_the_baked_projects_install(
         could_shadow = {
             name for name in installed if re.fullmatch("[a-z][a-z0-9_]*", name)
         }
-        missing = sorted(could_shadow - pre_gen.FORBIDDEN_PACKAGE_NAMES)
+        missing = sorted(could_shadow - denied_names.forbidden_package_names())
         if missing:
             uncovered[row] = missing
-    assert uncovered == {}, "add these to PROJECT_DEPENDENCY_NAMES in the pre-gen hook"
+    assert uncovered == {}, (
+        "denied names miss these: see IMPORT_NAMES in template_hooks/denied_names.py"
+    )
 
 
 # The baked suites grade their responses by drHEADer's default rules, restated in

@@ -32,6 +32,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from template_hooks import locks, requirements
+from template_hooks.errors import HookError
+
 from conftest import (
     CHECK_INSTALLED,
     INSTALL_RUNTIME,
@@ -83,15 +86,14 @@ def lock_text(*blocks: str, header: str = "# a header\n# exclude-newer: 2026\n")
 
 
 def pruned(
-    post_gen: ModuleType,
     runtime: str,
     dev: str = "",
     runtime_requirements: Iterable[str] = (),
     dev_requirements: Iterable[str] = (),
 ) -> tuple[str, str]:
-    runtime_lock, dev_lock = post_gen.prune_locks(
-        post_gen.parse_lock(runtime, LOCK),
-        post_gen.parse_lock(dev, DEV_LOCK),
+    runtime_lock, dev_lock = locks.prune_locks(
+        locks.parse_lock(runtime, LOCK),
+        locks.parse_lock(dev, DEV_LOCK),
         list(runtime_requirements),
         list(dev_requirements),
     )
@@ -111,8 +113,8 @@ DIAMOND = lock_text(
 )
 
 
-def test_pruning_keeps_a_diamond_below_a_requirement(post_gen) -> None:
-    runtime, dev = pruned(post_gen, DIAMOND, runtime_requirements=["top>=1"])
+def test_pruning_keeps_a_diamond_below_a_requirement() -> None:
+    runtime, dev = pruned(DIAMOND, runtime_requirements=["top>=1"])
     assert runtime == lock_text(
         block("bottom==1.0", "left", "right"),
         # Not asked for by this pyproject.toml, only by top.
@@ -123,8 +125,8 @@ def test_pruning_keeps_a_diamond_below_a_requirement(post_gen) -> None:
     assert dev == "\n"
 
 
-def test_pruning_drops_via_entries_for_packages_it_drops(post_gen) -> None:
-    runtime, _ = pruned(post_gen, DIAMOND, runtime_requirements=["left", "other"])
+def test_pruning_drops_via_entries_for_packages_it_drops() -> None:
+    runtime, _ = pruned(DIAMOND, runtime_requirements=["left", "other"])
     assert runtime == lock_text(
         block("bottom==1.0", "left"),
         block("left==1.0", ROOT_ENTRY),
@@ -132,26 +134,24 @@ def test_pruning_drops_via_entries_for_packages_it_drops(post_gen) -> None:
     )
 
 
-def test_pruning_keeps_blocks_and_header_as_uv_wrote_them(post_gen) -> None:
+def test_pruning_keeps_blocks_and_header_as_uv_wrote_them() -> None:
     everything = ["top", "left", "other"]
-    runtime, _ = pruned(post_gen, DIAMOND, runtime_requirements=everything)
+    runtime, _ = pruned(DIAMOND, runtime_requirements=everything)
     assert runtime == DIAMOND
 
 
-def test_pruning_names_the_pyproject_only_for_what_this_pyproject_asks_for(
-    post_gen,
-) -> None:
+def test_pruning_names_the_pyproject_only_for_what_this_pyproject_asks_for() -> None:
     lock = lock_text(
         block("flask==3.1.3", ROOT_ENTRY, "sentry-sdk"),
         block("sentry-sdk==2.75.0", ROOT_ENTRY),
     )
-    runtime, _ = pruned(post_gen, lock, runtime_requirements=["sentry-sdk[flask]"])
+    runtime, _ = pruned(lock, runtime_requirements=["sentry-sdk[flask]"])
     assert runtime == lock_text(
         block("flask==3.1.3", "sentry-sdk"), block("sentry-sdk==2.75.0", ROOT_ENTRY)
     )
 
 
-def test_a_requirement_with_extras_keeps_what_its_extras_pulled_in(post_gen) -> None:
+def test_a_requirement_with_extras_keeps_what_its_extras_pulled_in() -> None:
     lock = lock_text(
         block("blinker==1.9.0", "sentry-sdk"),
         block("celery==5.7.0", ROOT_ENTRY),
@@ -160,12 +160,12 @@ def test_a_requirement_with_extras_keeps_what_its_extras_pulled_in(post_gen) -> 
         block("sentry-sdk==2.75.0", ROOT_ENTRY),
     )
     runtime, _ = pruned(
-        post_gen, lock, runtime_requirements=["sentry-sdk[flask]>=2", "celery[redis]"]
+        lock, runtime_requirements=["sentry-sdk[flask]>=2", "celery[redis]"]
     )
     assert runtime == lock
 
 
-def test_a_package_an_extra_pulled_in_stays_with_its_parent(post_gen) -> None:
+def test_a_package_an_extra_pulled_in_stays_with_its_parent() -> None:
     # "# via kombu" does not say that only kombu[redis] needs redis, so a bake
     # asking for celery without the extra keeps redis too: never too little.
     # The template asks for each package with the same extras in every bake
@@ -175,18 +175,18 @@ def test_a_package_an_extra_pulled_in_stays_with_its_parent(post_gen) -> None:
         block("kombu==5.7.0", "celery"),
         block("redis==8.1.0", "kombu"),
     )
-    runtime, _ = pruned(post_gen, lock, runtime_requirements=["celery>=5.4"])
+    runtime, _ = pruned(lock, runtime_requirements=["celery>=5.4"])
     assert pinned_names(runtime) == ["celery", "kombu", "redis"]
 
 
-def test_pruning_keeps_environment_markers_and_forked_pins(post_gen) -> None:
+def test_pruning_keeps_environment_markers_and_forked_pins() -> None:
     lock = lock_text(
         block("deprecated==1.3.1 ; python_full_version < '3.12'", "limits"),
         block("deprecated==3.0.1 ; python_full_version >= '3.12'", "limits"),
         block("limits==5.8.0", ROOT_ENTRY),
         block("tzdata==2026.6 ; sys_platform == 'win32'", "kombu"),
     )
-    runtime, _ = pruned(post_gen, lock, runtime_requirements=["limits"])
+    runtime, _ = pruned(lock, runtime_requirements=["limits"])
     assert runtime == lock_text(
         block("deprecated==1.3.1 ; python_full_version < '3.12'", "limits"),
         block("deprecated==3.0.1 ; python_full_version >= '3.12'", "limits"),
@@ -198,13 +198,13 @@ def test_pruning_keeps_environment_markers_and_forked_pins(post_gen) -> None:
     "requirement", ["flask-wtf>=1.2", "Flask-WTF>=1.2", "flask_wtf", "Flask.WTF ~= 1.2"]
 )
 @pytest.mark.parametrize("pin", ["flask-wtf==1.3.0", "Flask_WTF==1.3.0"])
-def test_names_match_however_they_are_spelt(post_gen, requirement, pin) -> None:
+def test_names_match_however_they_are_spelt(requirement, pin) -> None:
     lock = lock_text(block(pin, ROOT_ENTRY), block("wtforms==3.3.2", "Flask-WTF"))
-    runtime, _ = pruned(post_gen, lock, runtime_requirements=[requirement])
+    runtime, _ = pruned(lock, runtime_requirements=[requirement])
     assert pinned_names(runtime) == [pin.split("==")[0], "wtforms"]
 
 
-def test_a_package_only_the_dev_tools_need_moves_to_the_dev_lock(post_gen) -> None:
+def test_a_package_only_the_dev_tools_need_moves_to_the_dev_lock() -> None:
     # In the template's lock, packaging is a runtime dependency (of limits);
     # a bake without limits needs it for pytest only.
     runtime = lock_text(
@@ -213,7 +213,7 @@ def test_a_package_only_the_dev_tools_need_moves_to_the_dev_lock(post_gen) -> No
         block("packaging==26.3", "limits", "pytest"),
     )
     dev = lock_text(block("pytest==9.2.0", ROOT_ENTRY), header="# dev header\n")
-    new_runtime, new_dev = pruned(post_gen, runtime, dev, ["flask"], ["pytest"])
+    new_runtime, new_dev = pruned(runtime, dev, ["flask"], ["pytest"])
     assert new_runtime == lock_text(block("flask==3.1.3", ROOT_ENTRY))
     assert new_dev == lock_text(
         block("packaging==26.3", "pytest"),
@@ -222,25 +222,25 @@ def test_a_package_only_the_dev_tools_need_moves_to_the_dev_lock(post_gen) -> No
     )
 
 
-def test_what_runtime_and_dev_tools_share_stays_in_the_runtime_lock(post_gen) -> None:
+def test_what_runtime_and_dev_tools_share_stays_in_the_runtime_lock() -> None:
     runtime = lock_text(
         block("limits==5.8.0", ROOT_ENTRY), block("packaging==26.3", "limits", "pytest")
     )
     dev = lock_text(block("pytest==9.2.0", ROOT_ENTRY))
-    new_runtime, new_dev = pruned(post_gen, runtime, dev, ["limits"], ["pytest"])
+    new_runtime, new_dev = pruned(runtime, dev, ["limits"], ["pytest"])
     assert new_runtime == runtime
     assert new_dev == dev
 
 
-def test_requirement_files_named_in_via_are_kept(post_gen) -> None:
+def test_requirement_files_named_in_via_are_kept() -> None:
     lock = lock_text(block("flask==3.1.3", "-c constraints.txt", ROOT_ENTRY))
-    runtime, _ = pruned(post_gen, lock, runtime_requirements=["flask"])
+    runtime, _ = pruned(lock, runtime_requirements=["flask"])
     assert runtime == lock
 
 
-def test_pruning_refuses_a_requirement_the_locks_do_not_pin(post_gen) -> None:
-    with pytest.raises(post_gen.HookError) as refused:
-        pruned(post_gen, DIAMOND, runtime_requirements=["top", "Flask_Caching>=2"])
+def test_pruning_refuses_a_requirement_the_locks_do_not_pin() -> None:
+    with pytest.raises(HookError) as refused:
+        pruned(DIAMOND, runtime_requirements=["top", "Flask_Caching>=2"])
     assert str(refused.value) == (
         "requirements.lock and requirements-dev.lock pin no flask-caching, which "
         "pyproject.toml requires; run scripts/lock.py in the template"
@@ -259,29 +259,27 @@ _AFTER_DIAMOND = len(DIAMOND.splitlines()) + 1
         (DIAMOND + "    --hash=sha256:00\n", _AFTER_DIAMOND),
     ],
 )
-def test_a_lock_that_is_not_uv_output_is_refused_with_its_line(
-    post_gen, text, line
-) -> None:
-    with pytest.raises(
-        post_gen.HookError, match=rf"^requirements\.lock, line {line}: "
-    ):
-        post_gen.parse_lock(text, LOCK)
+def test_a_lock_that_is_not_uv_output_is_refused_with_its_line(text, line) -> None:
+    with pytest.raises(HookError, match=rf"^requirements\.lock, line {line}: "):
+        locks.parse_lock(text, LOCK)
 
 
 # Reading pyproject.toml, with and without tomllib.
 
 
 def test_requirements_are_read_the_same_without_tomllib(
-    post_gen, bake: Bake, monkeypatch
+    bake: Bake, monkeypatch
 ) -> None:
     texts = {
         row: (bake(answers) / "pyproject.toml").read_text(encoding="utf-8")
         for row, answers in MATRIX.items()
     }
-    with_tomllib = {row: post_gen.project_requirements(t) for row, t in texts.items()}
+    with_tomllib = {
+        row: requirements.project_requirements(t) for row, t in texts.items()
+    }
     # As on Python 3.10, which cookiecutter still runs on.
-    monkeypatch.setattr(post_gen, "tomllib", None)
-    without = {row: post_gen.project_requirements(t) for row, t in texts.items()}
+    monkeypatch.setattr(requirements, "tomllib", None)
+    without = {row: requirements.project_requirements(t) for row, t in texts.items()}
     assert without == with_tomllib
 
 
@@ -294,17 +292,17 @@ def test_requirements_are_read_the_same_without_tomllib(
     ],
 )
 def test_a_pyproject_this_template_would_not_write_is_refused_without_tomllib(
-    post_gen, pyproject
+    pyproject,
 ) -> None:
-    with pytest.raises(post_gen.HookError, match="without tomllib; run cookiecutter"):
-        post_gen._read_requirement_arrays(pyproject)
+    with pytest.raises(HookError, match="without tomllib; run cookiecutter"):
+        requirements._read_requirement_arrays(pyproject)
 
 
-def test_the_hook_fails_when_a_lock_is_missing(post_gen, tmp_path) -> None:
+def test_the_hook_fails_when_a_lock_is_missing(tmp_path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
     (tmp_path / LOCK).write_text("", encoding="utf-8")
-    with pytest.raises(post_gen.HookError, match=rf"^{DEV_LOCK} is missing"):
-        post_gen.prune_lock_files(tmp_path)
+    with pytest.raises(HookError, match=rf"^{DEV_LOCK} is missing"):
+        locks.prune_lock_files(tmp_path)
 
 
 # Every bake of the matrix.
@@ -317,20 +315,20 @@ def requirements_of(project: Path) -> tuple[list[Requirement], list[Requirement]
     return [Requirement(r) for r in runtime], [Requirement(r) for r in dev]
 
 
-def pins(post_gen: ModuleType, path: Path) -> dict[str, list[str]]:
+def pins(path: Path) -> dict[str, list[str]]:
     """Each package a lock pins, with its pinned versions (more when forked)."""
     found: dict[str, list[str]] = {}
-    for pin in post_gen.parse_lock(path.read_text(encoding="utf-8"), path.name).pins:
+    for pin in locks.parse_lock(path.read_text(encoding="utf-8"), path.name).pins:
         version = re.match(r"[^=]+==([^\s;\\]+)", pin.lines[0]).group(1)
         found.setdefault(pin.name, []).append(version)
     return found
 
 
-def via_graph(post_gen: ModuleType, *paths: Path) -> dict[str, set[str]]:
+def via_graph(*paths: Path) -> dict[str, set[str]]:
     """For each package the locks pin, the pinned packages it needs."""
     needs: dict[str, set[str]] = {}
     for path in paths:
-        lock = post_gen.parse_lock(path.read_text(encoding="utf-8"), path.name)
+        lock = locks.parse_lock(path.read_text(encoding="utf-8"), path.name)
         for pin in lock.pins:
             needs.setdefault(pin.name, set())
             for entry in pin.via:
@@ -360,19 +358,17 @@ def project(row: str, bake: Bake) -> Path:
     return bake(MATRIX[row])
 
 
-def test_every_requirement_is_pinned_at_a_version_it_accepts(
-    project: Path, post_gen
-) -> None:
+def test_every_requirement_is_pinned_at_a_version_it_accepts(project: Path) -> None:
     runtime, dev = requirements_of(project)
-    at_run_time = pins(post_gen, project / LOCK)
+    at_run_time = pins(project / LOCK)
     # A dev tool that is also a runtime dependency is pinned once, at run time.
-    for_development = {**pins(post_gen, project / DEV_LOCK), **at_run_time}
+    for_development = {**pins(project / DEV_LOCK), **at_run_time}
     wrong = []
-    for requirements, pinned, where in (
+    for asked, pinned, where in (
         (runtime, at_run_time, LOCK),
         (dev, for_development, f"{LOCK} or {DEV_LOCK}"),
     ):
-        for requirement in requirements:
+        for requirement in asked:
             versions = pinned.get(canonicalize_name(requirement.name), [])
             if not versions:
                 wrong.append(f"{requirement}: not pinned in {where}")
@@ -386,28 +382,26 @@ def test_every_requirement_is_pinned_at_a_version_it_accepts(
     assert wrong == [], REGENERATE
 
 
-def test_locks_hold_nothing_the_requirements_do_not_need(
-    project: Path, post_gen
-) -> None:
+def test_locks_hold_nothing_the_requirements_do_not_need(project: Path) -> None:
     runtime, dev = requirements_of(project)
     # What needs what, by the template's locks before pruning.
-    graph = via_graph(post_gen, TEMPLATE_DIR / LOCK, TEMPLATE_DIR / DEV_LOCK)
+    graph = via_graph(TEMPLATE_DIR / LOCK, TEMPLATE_DIR / DEV_LOCK)
     at_run_time = reachable(graph, (canonicalize_name(r.name) for r in runtime))
     everything = reachable(graph, (canonicalize_name(r.name) for r in [*runtime, *dev]))
-    assert set(pins(post_gen, project / LOCK)) == at_run_time
-    assert set(pins(post_gen, project / DEV_LOCK)) == everything - at_run_time
+    assert set(pins(project / LOCK)) == at_run_time
+    assert set(pins(project / DEV_LOCK)) == everything - at_run_time
 
 
-def test_via_annotations_name_only_what_the_bake_has(project: Path, post_gen) -> None:
+def test_via_annotations_name_only_what_the_bake_has(project: Path) -> None:
     runtime, dev = requirements_of(project)
     asked_for = {canonicalize_name(r.name) for r in [*runtime, *dev]}
-    locks = [
-        post_gen.parse_lock((project / name).read_text(encoding="utf-8"), name)
+    baked = [
+        locks.parse_lock((project / name).read_text(encoding="utf-8"), name)
         for name in (LOCK, DEV_LOCK)
     ]
-    pinned = {pin.name for lock in locks for pin in lock.pins}
+    pinned = {pin.name for lock in baked for pin in lock.pins}
     wrong = []
-    for pin in (pin for lock in locks for pin in lock.pins):
+    for pin in (pin for lock in baked for pin in lock.pins):
         named = {canonicalize_name(e) for e in pin.via if " " not in e}
         from_pyproject = f"{project.name} (pyproject.toml)" in pin.via
         if not named <= pinned or from_pyproject != (pin.name in asked_for):
@@ -415,12 +409,12 @@ def test_via_annotations_name_only_what_the_bake_has(project: Path, post_gen) ->
     assert wrong == []
 
 
-def test_locks_keep_the_template_header(project: Path, post_gen) -> None:
+def test_locks_keep_the_template_header(project: Path) -> None:
     for name in (LOCK, DEV_LOCK):
         shipped = (TEMPLATE_DIR / name).read_text(encoding="utf-8")
         baked = (project / name).read_text(encoding="utf-8")
-        header = post_gen.parse_lock(shipped, name).header
-        assert post_gen.parse_lock(baked, name).header == header, name
+        header = locks.parse_lock(shipped, name).header
+        assert locks.parse_lock(baked, name).header == header, name
 
 
 # The template's locks.
@@ -462,20 +456,18 @@ def test_each_package_is_asked_for_with_the_same_extras_everywhere(
     assert {name: e for name, e in extras.items() if len(e) > 1} == {}
 
 
-def test_template_locks_pin_what_the_covering_bakes_ask_for(
-    covered: set[str], post_gen
-) -> None:
+def test_template_locks_pin_what_the_covering_bakes_ask_for(covered: set[str]) -> None:
     runtime = TEMPLATE_DIR / LOCK
     dev = TEMPLATE_DIR / DEV_LOCK
     asked_for = {
         pin.name
         for path in (runtime, dev)
-        for pin in post_gen.parse_lock(path.read_text("utf-8"), path.name).pins
+        for pin in locks.parse_lock(path.read_text("utf-8"), path.name).pins
         if any(entry.endswith(" (pyproject.toml)") for entry in pin.via)
     }
     requirements = [Requirement(r) for r in covered]
     assert asked_for == {canonicalize_name(r.name) for r in requirements}, REGENERATE
-    pinned = {**pins(post_gen, dev), **pins(post_gen, runtime)}
+    pinned = {**pins(dev), **pins(runtime)}
     refused = [
         f"{r}: {version}"
         for r in requirements
@@ -486,9 +478,9 @@ def test_template_locks_pin_what_the_covering_bakes_ask_for(
 
 
 @pytest.mark.parametrize("name", [LOCK, DEV_LOCK])
-def test_template_locks_read_back_exactly_as_written(post_gen, name: str) -> None:
+def test_template_locks_read_back_exactly_as_written(name: str) -> None:
     text = (TEMPLATE_DIR / name).read_text(encoding="utf-8")
-    assert post_gen.parse_lock(text, name).render() == text
+    assert locks.parse_lock(text, name).render() == text
 
 
 def test_template_locks_record_when_they_were_resolved(lock_script) -> None:

@@ -20,11 +20,14 @@ from typing import Any
 import pytest
 from packaging.requirements import Requirement
 
+from template_hooks import migrations, pruning, rules
+
 from conftest import (
     COOKIECUTTER_JSON,
     CRUFT_FILE,
     TEMPLATE_DIR,
     Bake,
+    migration_history,
     project_files,
     run_ruff,
     template_residue,
@@ -120,9 +123,9 @@ def test_matrix_rows_are_distinct() -> None:
     assert len(set(rows)) == len(rows)
 
 
-def test_matrix_rows_are_accepted(pre_gen, default_answers) -> None:
+def test_matrix_rows_are_accepted(default_answers) -> None:
     for row in MATRIX.values():
-        pre_gen.validate({**default_answers, **row})
+        rules.validate({**default_answers, **row})
 
 
 def refusal_mismatches(
@@ -153,12 +156,12 @@ def refusal_mismatches(
 
 
 def test_refused_rows_and_the_hooks_refused_combinations_match_one_to_one(
-    pre_gen, default_answers
+    default_answers,
 ) -> None:
     """The end-to-end refusal of a combination is proven by test_bake.py's
     test_a_refused_combination_stops_the_bake_and_leaves_nothing."""
     mismatches = refusal_mismatches(
-        REFUSED, pre_gen.REFUSED_COMBINATIONS, default_answers
+        REFUSED, rules.REFUSED_COMBINATIONS, default_answers
     )
     assert mismatches == [], (
         "\n".join(mismatches) + "\nGive each entry of the pre-generation hook's "
@@ -190,12 +193,12 @@ def test_the_refusal_match_catches_a_lone_row_or_combination(
 
 
 def test_every_pruning_row_applies_in_some_row_and_not_in_another(
-    post_gen, default_answers
+    default_answers,
 ) -> None:
     never, always = [], []
-    for row in post_gen.PRUNING:
+    for row in pruning.PRUNING:
         applies = [
-            post_gen.applies(row, {**default_answers, **answers})
+            pruning.applies(row, {**default_answers, **answers})
             for answers in MATRIX.values()
         ]
         if not any(applies):
@@ -401,18 +404,40 @@ def test_text_files_have_no_blank_line_scars(project: Path, answers) -> None:
     assert scarred == []
 
 
-def test_pruning_table_was_applied(project: Path, answers, post_gen) -> None:
+def _revision_id(path: Path) -> str:
+    (revision,) = [
+        ast.literal_eval(node.value)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Assign)
+        and [getattr(target, "id", None) for target in node.targets] == ["revision"]
+    ]
+    return revision
+
+
+def test_migrations_are_one_history_of_the_revisions_the_answers_need(
+    project: Path, answers
+) -> None:
+    needed = [row.path for row in migrations.REVISIONS if row.needed(answers)]
+    versions = project / migrations.VERSIONS_DIR
+    shipped = sorted(str(path.relative_to(project)) for path in versions.glob("*.py"))
+    assert shipped == sorted(needed)
+    # One base and one head, linked in the table's order.
+    history = migration_history(versions)
+    assert history == [_revision_id(project / path) for path in needed]
+
+
+def test_pruning_table_was_applied(project: Path, answers) -> None:
     package = answers["package_name"]
     wrong = []
-    for table_row in post_gen.PRUNING:
-        if not post_gen.applies(table_row, answers):
+    for table_row in pruning.PRUNING:
+        if not pruning.applies(table_row, answers):
             continue
-        path = post_gen.resolve(project, table_row.path, package)
+        path = pruning.resolve(project, table_row.path, package)
         if table_row.replaced_by is None:
             if path.exists():
                 wrong.append(f"{table_row.path} should have been removed")
         else:
-            moved = post_gen.resolve(project, table_row.replaced_by, package)
+            moved = pruning.resolve(project, table_row.replaced_by, package)
             if moved.exists() or not path.is_file():
                 wrong.append(f"{table_row.replaced_by} should be {table_row.path}")
     assert wrong == []
