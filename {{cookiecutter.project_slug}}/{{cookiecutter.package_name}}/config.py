@@ -249,7 +249,7 @@ class BaseConfig:
             hop: _integer(environ, f"PROXY_FIX_X_{hop.upper()}", 0)
             for hop in ("for", "proto", "host", "port", "prefix")
         }
-{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+{%- if cookiecutter.__uses_redis %}
         self.REDIS_URL = environ.get("REDIS_URL", "").strip()
 {%- endif %}
 {%- if cookiecutter.use_caching %}
