@@ -300,13 +300,6 @@ GUARDS = [
         {"REDIS_URL": "http://redis.internal"}, "REDIS_URL is not a Redis URL", id="not-redis"
     ),
 {%- endif %}
-{%- if cookiecutter.observability == "sentry" %}
-    pytest.param(
-        {"SENTRY_TRACES_SAMPLE_RATE": "2"},
-        "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1",
-        id="sentry-sample-rate",
-    ),
-{%- endif %}
 ]
 
 
