@@ -93,9 +93,11 @@ def post_gen_hook() -> ModuleType:
 
 @pytest.fixture(scope="session")
 def default_answers() -> dict[str, object]:
-    """The answers ``cookiecutter --no-input`` gives, computed by cookiecutter."""
+    """The answers ``cookiecutter --no-input`` gives, computed by cookiecutter; not the
+    private values it derives from them (``__uses_redis``)."""
     context = generate_context(context_file=str(COOKIECUTTER_JSON))
-    return dict(prompt_for_config(context, no_input=True))
+    config = prompt_for_config(context, no_input=True)
+    return {name: value for name, value in config.items() if not name.startswith("_")}
 
 
 Bake = Callable[[Mapping[str, Any]], Path]

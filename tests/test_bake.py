@@ -136,7 +136,13 @@ def test_cruft_record_names_template_commit_and_every_answer(
         "commit": head,
         "checkout": None,
         "context": {
-            "cookiecutter": {**default_answers, "_template": str(ROOT), "_commit": head}
+            "cookiecutter": {
+                **default_answers,
+                # Derived from the answers, recorded as cruft records it.
+                "__uses_redis": "",
+                "_template": str(ROOT),
+                "_commit": head,
+            }
         },
         "directory": None,
         "skip": [".env"],

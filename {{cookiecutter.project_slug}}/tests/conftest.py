@@ -1,9 +1,8 @@
-{%- set uses_redis = cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery -%}
 """Fixtures: one real PostgreSQL for the session, a fresh app and empty tables for each test.
 
 The database is TEST_DATABASE_URL when set; otherwise a throwaway cluster that this suite
 creates from the local PostgreSQL server binaries and deletes at the end.
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
 
 Redis likewise: TEST_REDIS_URL when set (e.g. redis://HOST:6379/15; the suite empties that
 database), otherwise a throwaway `redis-server` on a free loopback port.
@@ -17,7 +16,7 @@ import os
 import re
 {%- endif %}
 import shutil
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
 import socket
 import subprocess
 {%- endif %}
@@ -25,7 +24,7 @@ import subprocess
 import sys
 {%- endif %}
 import tempfile
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
 import time
 {%- endif %}
 from collections.abc import Iterator
@@ -37,7 +36,7 @@ from typing import TYPE_CHECKING, NoReturn
 {%- endif %}
 
 import pytest
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
 import redis
 {%- endif %}
 import sqlalchemy as sa
@@ -79,7 +78,7 @@ ISOLATED_VARIABLES = (
 {%- endif %}
     *(f"DB_KEEPALIVES_{setting}" for setting in ("IDLE", "INTERVAL", "COUNT")),
     "DB_TCP_USER_TIMEOUT",
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
     "REDIS_URL",
 {%- endif %}
 {%- if cookiecutter.use_rate_limiting %}
@@ -232,11 +231,11 @@ def production_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     # Never connected to: nothing in create_app() touches the database.
     monkeypatch.setenv("DATABASE_URL", "postgresql://app:password@db.internal:5432/app")
     monkeypatch.setenv("TRUSTED_HOSTS", "example.com")
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
     monkeypatch.setenv("REDIS_URL", "redis://redis.internal:6379/0")
 {%- endif %}
     return monkeypatch
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
 
 
 @pytest.fixture(scope="session")

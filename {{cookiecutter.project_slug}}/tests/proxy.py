@@ -64,17 +64,23 @@ class BlackholeProxy:
         self._forwarding.set()
 
     def stop(self) -> None:
-        self._stopped.set()
+        with self._lock:
+            self._stopped.set()
+            sockets, self._sockets = self._sockets, []
         self._forwarding.set()
         self._listener.close()
-        with self._lock:
-            for sock in self._sockets:
-                sock.close()
+        for sock in sockets:
+            sock.close()
 
-    def _track(self, sock: socket.socket) -> socket.socket:
+    def _track(self, sock: socket.socket) -> bool:
+        """Keep `sock` for stop() to close; if the proxy has stopped already, close it now
+        (a socket opened while stop() ran would otherwise be left open)."""
         with self._lock:
-            self._sockets.append(sock)
-        return sock
+            if not self._stopped.is_set():
+                self._sockets.append(sock)
+                return True
+        sock.close()
+        return False
 
     def _accept(self) -> None:
         while not self._stopped.is_set():
@@ -82,11 +88,11 @@ class BlackholeProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return  # the listener was closed by stop()
+            if not self._track(client):
+                return
             with self._lock:
                 self.connections_accepted += 1
-            threading.Thread(
-                target=self._connect_upstream, args=(self._track(client),), daemon=True
-            ).start()
+            threading.Thread(target=self._connect_upstream, args=(client,), daemon=True).start()
 
     def _connect_upstream(self, client: socket.socket) -> None:
         # A held connection reaches the server only once forwarding resumes, as a compute
@@ -95,9 +101,11 @@ class BlackholeProxy:
         if self._stopped.is_set():
             return
         try:
-            server = self._track(self._open_upstream())
+            server = self._open_upstream()
         except OSError:
             client.close()
+            return
+        if not self._track(server):
             return
         for source, destination in ((client, server), (server, client)):
             threading.Thread(target=self._pump, args=(source, destination), daemon=True).start()

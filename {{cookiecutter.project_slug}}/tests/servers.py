@@ -1,4 +1,3 @@
-{%- set uses_redis = cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery -%}
 """Real gunicorn processes for end-to-end tests, started the way production starts them.
 
 Each server runs `gunicorn wsgi:app` with the project's own gunicorn.conf.py on a free
@@ -30,7 +29,7 @@ STARTUP_SECONDS = 20
 BEHIND_PROXY = {"X-Forwarded-Proto": "https"}
 # Port 9 (discard) refuses connections at once: a server that is down.
 UNREACHABLE_DATABASE = "postgresql://app@127.0.0.1:9/app"
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
 UNREACHABLE_REDIS = "redis://127.0.0.1:9/0"
 {%- endif %}
 
@@ -170,7 +169,7 @@ def run_until_exit(*command: str, **settings: str) -> subprocess.CompletedProces
 
 
 def production_settings(**overrides: str) -> dict[str, str]:
-    """A production environment that passes every guard, its database{% if uses_redis %} and Redis{% endif %} down
+    """A production environment that passes every guard, its database{% if cookiecutter.__uses_redis %} and Redis{% endif %} down
     unless `overrides` say otherwise."""
     return {
         "APP_ENV": "production",
@@ -180,7 +179,7 @@ def production_settings(**overrides: str) -> dict[str, str]:
         "PROXY_FIX_X_PROTO": "1",
         # As the README deploys: the flask command must not read the project's development .env.
         "FLASK_SKIP_DOTENV": "1",
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
         "REDIS_URL": UNREACHABLE_REDIS,
 {%- endif %}
         **overrides,

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
-{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+{%- if cookiecutter.__uses_redis %}
 
 from {{ cookiecutter.package_name }} import create_app, logs
 {%- else %}
@@ -294,17 +294,10 @@ GUARDS = [
     pytest.param({"PROXY_FIX_X_FOR": "-1"}, "PROXY_FIX_X_FOR must be a whole number", id="proxy"),
     pytest.param({"APP_INSTANCES": "0"}, "APP_INSTANCES must be a whole number", id="instances"),
     pytest.param({"HSTS_PRELOAD": "maybe"}, "HSTS_PRELOAD must be 1 or 0", id="hsts-preload"),
-{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+{%- if cookiecutter.__uses_redis %}
     pytest.param({"REDIS_URL": ""}, "REDIS_URL is not set", id="missing-redis-url"),
     pytest.param(
         {"REDIS_URL": "http://redis.internal"}, "REDIS_URL is not a Redis URL", id="not-redis"
-    ),
-{%- endif %}
-{%- if cookiecutter.observability == "sentry" %}
-    pytest.param(
-        {"SENTRY_TRACES_SAMPLE_RATE": "2"},
-        "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1",
-        id="sentry-sample-rate",
     ),
 {%- endif %}
 ]
@@ -341,7 +334,7 @@ def test_unknown_env_argument_is_refused():
 def test_database_names_that_merely_contain_test_are_allowed(production_env):
     production_env.setenv("DATABASE_URL", "postgresql://u@h/contest_results")
     assert create_app().config["ENV_NAME"] == "production"
-{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+{%- if cookiecutter.__uses_redis %}
 
 
 def test_development_warns_that_without_redis_each_process_keeps_its_own_state(monkeypatch, capfd):

@@ -1,5 +1,7 @@
-{%- set sentry = cookiecutter.observability == "sentry" -%}
-"""{% if sentry %}Sentry{% else %}OpenTelemetry{% endif %}: silent without configuration, and really delivering data when configured."""
+{%- set sentry = cookiecutter.observability == "sentry" %}
+{%- set service = "Sentry" if sentry else "OpenTelemetry" %}
+{%- set endpoint = "Sentry" if sentry else "OTLP collector" -%}
+"""{{ service }}: silent without configuration, and really delivering data when configured."""
 
 from __future__ import annotations
 
@@ -15,10 +17,13 @@ import sentry_sdk
 from flask import Flask
 
 from {{ cookiecutter.package_name }} import create_app
+{%- if sentry %}
+from {{ cookiecutter.package_name }}.config import ConfigError
+{%- endif %}
 
 
 class Collector(ThreadingHTTPServer):
-    """A local stand-in for the {% if sentry %}Sentry{% else %}OTLP collector{% endif %} endpoint: it records what it is sent."""
+    """A local stand-in for the {{ endpoint }} endpoint: it records what it is sent."""
 
     received: list[tuple[str, bytes]]
 
@@ -59,6 +64,13 @@ def sentry_off_afterwards() -> Iterator[None]:
 
 def test_without_a_dsn_nothing_is_sent(app):
     assert not sentry_sdk.get_client().is_active()
+
+
+@pytest.mark.parametrize("rate", ["2", "-0.1", "half"])
+def test_a_sample_rate_outside_0_to_1_is_refused(migrated_database, monkeypatch, rate):
+    monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", rate)
+    with pytest.raises(ConfigError, match="SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1"):
+        create_app("testing")
 
 
 def test_errors_reach_sentry_with_the_request_id(migrated_database, monkeypatch, collector):

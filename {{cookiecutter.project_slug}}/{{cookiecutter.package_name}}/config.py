@@ -47,18 +47,14 @@ FLASK_DEBUG_OFF = frozenset({"", "0", "false", "no"})
 # What a yes/no setting accepts; unset means no.
 YES = frozenset({"1", "true", "yes", "on"})
 NO = frozenset({"", "0", "false", "no", "off"})
-{%- set redis_users = [] %}
-{%- if cookiecutter.use_caching %}{% set _ = redis_users.append("the cache") %}{% endif %}
-{%- if cookiecutter.use_rate_limiting %}{% set _ = redis_users.append("rate limits") %}{% endif %}
-{%- if cookiecutter.use_celery %}{% set _ = redis_users.append("Celery's task queue") %}{% endif %}
-{%- if redis_users %}
-{%- set shared = redis_users[0] if redis_users | length == 1 else redis_users[:-1] | join(", ") ~ " and " ~ redis_users[-1] %}
+{%- if cookiecutter.__uses_redis %}
+{%- set redis_users = (["the cache"] if cookiecutter.use_caching else [])
+    + (["rate limits"] if cookiecutter.use_rate_limiting else [])
+    + (["Celery's task queue"] if cookiecutter.use_celery else []) %}
+{%- set shared = redis_users[:-1] | join(", ") ~ " and " ~ redis_users[-1] if redis_users[1:] else redis_users[0] %}
 # What production shares between processes (workers, instances) through Redis.
 SHARED_THROUGH_REDIS = "{{ shared }}"
 {%- endif %}
-{% if cookiecutter.observability == "opentelemetry" -%}
-SERVICE_NAME = "{{ cookiecutter.project_slug }}"
-{% endif -%}
 KEY_GENERATION_COMMAND = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
@@ -113,21 +109,6 @@ def _integer(environ: Mapping[str, str], variable: str, default: int, minimum: i
     return value
 
 
-{% if cookiecutter.observability == "sentry" -%}
-def _fraction(environ: Mapping[str, str], variable: str, default: float) -> float:
-    raw = environ.get(variable, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= 1.0:
-        raise ConfigError(f"{variable} must be a number from 0 to 1, not {raw!r}")
-    return value
-
-
-{% endif -%}
 def _yes_or_no(environ: Mapping[str, str], variable: str) -> bool:
     raw = environ.get(variable, "").strip()
     if raw.lower() in YES:
@@ -177,25 +158,6 @@ class BaseConfig:
     PREFERRED_URL_SCHEME = "https"
     FORCE_HTTPS = True
     JSON_LOGS = False
-{%- if cookiecutter.interface != "web-only" %}
-
-    # flask-smorest: validation and the OpenAPI document at /api/openapi.json.
-    API_TITLE = PROJECT_NAME
-    API_VERSION = "v1"
-    OPENAPI_VERSION = "3.0.3"
-    OPENAPI_URL_PREFIX = "/api"
-    OPENAPI_JSON_PATH = "openapi.json"
-{%- endif %}
-{%- if cookiecutter.use_caching %}
-
-    CACHE_DEFAULT_TIMEOUT = 300
-    CACHE_KEY_PREFIX = "{{ cookiecutter.package_name }}:cache:"
-{%- endif %}
-{%- if cookiecutter.use_rate_limiting %}
-
-    RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_KEY_PREFIX = "{{ cookiecutter.package_name }}:limits"
-{%- endif %}
 
     DATABASE_URL_VARIABLE = "DATABASE_URL"
     DATABASE_URL_HINT = (
@@ -249,50 +211,8 @@ class BaseConfig:
             hop: _integer(environ, f"PROXY_FIX_X_{hop.upper()}", 0)
             for hop in ("for", "proto", "host", "port", "prefix")
         }
-{%- if cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery %}
+{%- if cookiecutter.__uses_redis %}
         self.REDIS_URL = environ.get("REDIS_URL", "").strip()
-{%- endif %}
-{%- if cookiecutter.use_caching %}
-        if self.REDIS_URL:
-            self.CACHE_TYPE = "RedisCache"
-            self.CACHE_REDIS_URL = self.REDIS_URL
-        else:
-            # This process's memory: fine for one development server, refused in production.
-            self.CACHE_TYPE = "SimpleCache"
-{%- endif %}
-{%- if cookiecutter.use_rate_limiting %}
-        # Without Redis each process counts on its own, so N workers would allow N times the
-        # limit: fine in development, refused in production.
-        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
-        # While Redis is unreachable each process counts on its own, rather than failing
-        # every write with a 500; shared counting resumes when Redis answers again.
-        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-        self.RATE_LIMIT_WRITES = environ.get("RATE_LIMIT_WRITES", "").strip() or "30 per minute"
-{%- endif %}
-{%- if cookiecutter.observability == "sentry" %}
-        # Unset: Sentry stays off. Tracing is sampled (0 to 1); errors are always reported.
-        self.SENTRY_DSN = environ.get("SENTRY_DSN", "").strip()
-        self.SENTRY_TRACES_SAMPLE_RATE = _fraction(environ, "SENTRY_TRACES_SAMPLE_RATE", 0.0)
-{%- elif cookiecutter.observability == "opentelemetry" %}
-        # Unset: no spans are exported. The names are OpenTelemetry's standard variables.
-        self.OTEL_EXPORTER_OTLP_ENDPOINT = environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip()
-        self.OTEL_SERVICE_NAME = environ.get("OTEL_SERVICE_NAME", "").strip() or SERVICE_NAME
-{%- endif %}
-{%- if cookiecutter.use_celery %}
-        self.CELERY = {
-            "broker_url": self.REDIS_URL or "memory://",
-            "result_backend": self.REDIS_URL or "cache+memory://",
-            # Without Redis (a development machine without it, most tests), tasks run inline
-            # in the calling process; production refuses to start without REDIS_URL.
-            "task_always_eager": not self.REDIS_URL,
-            "task_ignore_result": True,
-            # Acknowledge a task only once it has finished, so one lost with its worker is
-            # delivered again (tasks must be safe to repeat), and take one at a time.
-            "task_acks_late": True,
-            "task_reject_on_worker_lost": True,
-            "worker_prefetch_multiplier": 1,
-            "broker_connection_retry_on_startup": True,
-        }
 {%- endif %}
 
     def _secret_key(self, environ: Mapping[str, str]) -> str:
@@ -403,7 +323,7 @@ class DevelopmentConfig(BaseConfig):
     FORCE_HTTPS = False
     # Browsers only send Secure cookies over HTTPS, and `flask run` serves plain HTTP.
     SESSION_COOKIE_SECURE = False
-{%- if redis_users %}
+{%- if cookiecutter.__uses_redis %}
 
     def warnings(self) -> list[str]:
         if self.REDIS_URL:
@@ -481,7 +401,7 @@ class ProductionConfig(BaseConfig):
                 "FLASK_DEBUG is on with APP_ENV=production; the debugger runs code for anyone "
                 "who can reach it: unset FLASK_DEBUG"
             )
-{%- if redis_users %}
+{%- if cookiecutter.__uses_redis %}
         if not self.REDIS_URL:
             raise ConfigError(
                 f"REDIS_URL is not set; production shares {SHARED_THROUGH_REDIS} "

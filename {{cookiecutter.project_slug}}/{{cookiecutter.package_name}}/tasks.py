@@ -26,10 +26,28 @@ def init_app(app: Flask) -> Celery:
                     db.session.remove()
 
     celery = Celery(app.import_name, task_cls=FlaskTask)
-    celery.config_from_object(app.config["CELERY"])
+    celery.config_from_object(app.config.setdefault("CELERY", settings(app.config["REDIS_URL"])))
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
+
+
+def settings(redis_url: str) -> dict[str, Any]:
+    """Celery's settings, with REDIS_URL as the broker."""
+    return {
+        "broker_url": redis_url or "memory://",
+        "result_backend": redis_url or "cache+memory://",
+        # Without Redis (a development machine without it, most tests), tasks run inline in
+        # the calling process; production refuses to start without REDIS_URL (config.py).
+        "task_always_eager": not redis_url,
+        "task_ignore_result": True,
+        # Acknowledge a task only once it has finished, so one lost with its worker is
+        # delivered again (tasks must be safe to repeat), and take one at a time.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+    }
 
 
 @shared_task(ignore_result=False)

@@ -1,4 +1,3 @@
-{%- set uses_redis = cookiecutter.use_caching or cookiecutter.use_rate_limiting or cookiecutter.use_celery -%}
 {%- set has_api = cookiecutter.interface != "web-only" -%}
 """What the database outage and stall tests share: a PostgreSQL of their own, a migrated
 deployment, and how a client creates users and recognises a clean refusal."""
@@ -65,7 +64,7 @@ def postgres() -> Iterator[LocalPostgres]:
 
 
 @pytest.fixture(scope="module")
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
 def deployment(postgres: LocalPostgres, redis_url: str) -> dict[str, str]:
 {%- else %}
 def deployment(postgres: LocalPostgres) -> dict[str, str]:
@@ -74,7 +73,7 @@ def deployment(postgres: LocalPostgres) -> dict[str, str]:
     deploy command."""
     settings = {
         "DATABASE_URL": postgres.url(DATABASE),
-{%- if uses_redis %}
+{%- if cookiecutter.__uses_redis %}
         "REDIS_URL": redis_url,
 {%- endif %}
 {%- if cookiecutter.use_rate_limiting %}

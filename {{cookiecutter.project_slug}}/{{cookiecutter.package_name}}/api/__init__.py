@@ -38,6 +38,12 @@ from . import users  # noqa: E402, F401 - registers the routes on bp
 
 
 def init_app(app: Flask) -> None:
+    # flask-smorest: validation and the OpenAPI document at /api/openapi.json.
+    app.config.setdefault("API_TITLE", app.config["PROJECT_NAME"])
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/api")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     rest_api.init_app(app)
     rest_api.register_blueprint(bp)
 {%- if cookiecutter.interface == "web-and-api" %}
