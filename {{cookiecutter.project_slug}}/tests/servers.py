@@ -169,8 +169,8 @@ def run_until_exit(*command: str, **settings: str) -> subprocess.CompletedProces
 
 
 def production_settings(**overrides: str) -> dict[str, str]:
-    """A production environment that passes every guard, its database{% if cookiecutter.__uses_redis %} and Redis{% endif %} down
-    unless `overrides` say otherwise."""
+    """A production environment that passes every guard, its database{{ " and Redis" if cookiecutter.__uses_redis else "" }}
+    down unless `overrides` say otherwise."""
     return {
         "APP_ENV": "production",
         "SECRET_KEY": PRODUCTION_KEY,

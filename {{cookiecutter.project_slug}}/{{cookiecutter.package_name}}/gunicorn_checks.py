@@ -1,3 +1,4 @@
+{%- set retried = " A new connection is tried DB_CONNECT_ATTEMPTS times." if cookiecutter.database_provider == "neon" else "" -%}
 """What a deployment asks of its database, checked at start-up against what it can have.
 
 The connections: every gunicorn worker process has its own SQLAlchemy pool, so one instance
@@ -7,9 +8,7 @@ new connections ("too many clients"), and it happens under load, when it hurts m
 
 The time: a request that meets a database which does not answer waits for a free pooled
 connection, for the pre-ping of it, then for a new connection, each up to its deadline
-(database_deadlines.py), before its 503.
-{%- if cookiecutter.database_provider == "neon" %} A new connection is tried DB_CONNECT_ATTEMPTS times.
-{%- endif %}
+(database_deadlines.py), before its 503.{{ retried }}
 gunicorn must let it: a request still running GUNICORN_GRACEFUL_TIMEOUT after a SIGTERM is cut
 off, and a sync worker is killed after GUNICORN_TIMEOUT. (A gthread worker, this project's,
 answers gunicorn's heartbeat from its main thread whatever its requests wait for: its
