@@ -38,6 +38,8 @@ def replace(path: str, by: str, when: Condition) -> Row:
 # (a typo fails the bake instead of shipping a stray file); a row whose
 # condition does not hold is skipped. Rows apply in order.
 PRUNING: tuple[Row, ...] = (
+    # use_celery's API endpoint, before web-only removes the whole API.
+    remove("{package}/api/user_imports.py", lambda a: not a["use_celery"]),
     # interface: api-only has no HTML side, web-only no JSON API.
     remove("{package}/main", lambda a: a["interface"] == "api-only"),
     remove("{package}/templates", lambda a: a["interface"] == "api-only"),

@@ -3,8 +3,11 @@
 users.py caches pages of users here and clears them on every write.
 """
 
-from flask import Flask
+from typing import Any
+
+from flask import Flask, current_app
 from flask_caching import Cache
+from redis.exceptions import RedisError
 
 cache = Cache()
 
@@ -21,3 +24,16 @@ def init_app(app: Flask) -> None:
         # start without REDIS_URL (config.py).
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
     cache.init_app(app)
+
+
+def forget(function: Any) -> None:
+    """Drop every cached result of `function`, one decorated with `cache.memoize`.
+
+    A write calls this after its commit, which must still be reported as done if Redis is
+    away: reads then go to the database, and results Redis cached before may be served
+    until they expire.
+    """
+    try:
+        cache.delete_memoized(function)
+    except RedisError as error:
+        current_app.logger.warning("could not clear the cache of %s: %s", function.__name__, error)

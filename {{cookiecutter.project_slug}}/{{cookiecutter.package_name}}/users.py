@@ -17,14 +17,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-{%- if cookiecutter.use_caching %}
-from flask import current_app
-from redis.exceptions import RedisError
-{%- endif %}
 from sqlalchemy.exc import IntegrityError
 
 {% if cookiecutter.use_caching -%}
-from .caching import cache
+from .caching import cache, forget
 {% endif -%}
 from .extensions import db
 from .models import User
@@ -95,21 +91,10 @@ def create_user(username: str, email: str) -> User:
             raise
         raise DuplicateUserError(UNIQUE_CONSTRAINT_FIELDS[constraint]) from error
 {%- if cookiecutter.use_caching %}
-    forget_cached_pages()
+    # Drop every cached page, so that the next read sees this write at once.
+    forget(users_page)
 {%- endif %}
     return user
-{%- if cookiecutter.use_caching %}
-
-
-def forget_cached_pages() -> None:
-    """Drop every cached page of users, so that the next read sees a write at once."""
-    try:
-        cache.delete_memoized(users_page)
-    except RedisError as error:
-        # The write is committed and must be reported as such. Reads go to the database while
-        # Redis is away; pages it cached before may be served until they expire.
-        current_app.logger.warning("could not clear the cached users pages: %s", error)
-{%- endif %}
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,12 @@ class RestApi(Api):
 
 # flask-smorest: registers the JSON blueprints and builds their OpenAPI document.
 rest_api = RestApi()
-bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Users")
+bp: ApiBlueprint = ApiBlueprint("api", __name__, url_prefix="/api", description="Users")
 
 from . import users  # noqa: E402, F401 - registers the routes on bp
+{%- if cookiecutter.use_celery %}
+from .user_imports import import_later  # noqa: E402, F401 - registers its route on bp
+{%- endif %}
 
 
 def init_app(app: Flask) -> None:

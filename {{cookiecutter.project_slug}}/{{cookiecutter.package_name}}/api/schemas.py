@@ -12,10 +12,6 @@ from ..models.user import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
 from ..users import MAX_PAGE, clean_email, clean_username
 
 MAX_PER_PAGE = 100
-{%- if cookiecutter.use_celery %}
-# One import is one task: small enough to finish well within a worker's shutdown grace period.
-MAX_IMPORT_USERS = 1000
-{%- endif %}
 # The users feature's rules, as far as JSON Schema can state them, for the OpenAPI document:
 # no control character or lone surrogate (Unicode Cc, Cs), not blank. The rules still decide.
 _REFUSED = r"\x00-\x1f\x7f-\x9f\ud800-\udfff"
@@ -86,19 +82,3 @@ class UserPageSchema(Schema):
     per_page = fields.Integer()
     total = fields.Integer()
     pages = fields.Integer()
-{%- if cookiecutter.use_celery %}
-
-
-class UserImportSchema(Schema):
-    users = fields.List(
-        fields.Nested(UserCreateSchema),
-        required=True,
-        validate=validate.Length(min=1, max=MAX_IMPORT_USERS),
-    )
-
-
-class ImportAcceptedSchema(Schema):
-    task_id = fields.String(
-        dump_only=True, metadata={"description": "The Celery task creating the users."}
-    )
-{%- endif %}

@@ -1,19 +1,12 @@
-{%- set imports = ", or import many in the background" if cookiecutter.use_celery else "" -%}
-"""/api/users: create, list and fetch users{{ imports }}."""
+"""/api/users: create, list and fetch users."""
 
 from __future__ import annotations
 
 from flask import abort
-{%- if cookiecutter.use_celery %}
-from kombu.exceptions import OperationalError as KombuOperationalError
-{%- endif %}
 
 from ..models import User
 {%- if cookiecutter.use_rate_limiting %}
 from ..rate_limits import limit_writes
-{%- endif %}
-{%- if cookiecutter.use_celery %}
-from ..tasks import import_users
 {%- endif %}
 from ..users import (
     DuplicateUserError,
@@ -24,19 +17,7 @@ from ..users import (
     users_page,
 )
 from . import bp
-from .schemas import (
-    ErrorSchema,
-{%- if cookiecutter.use_celery %}
-    ImportAcceptedSchema,
-{%- endif %}
-    PageArgsSchema,
-    UserCreateSchema,
-{%- if cookiecutter.use_celery %}
-    UserImportSchema,
-{%- endif %}
-    UserPageSchema,
-    UserSchema,
-)
+from .schemas import ErrorSchema, PageArgsSchema, UserCreateSchema, UserPageSchema, UserSchema
 
 
 @bp.get("/users")
@@ -66,35 +47,6 @@ def create(payload: dict[str, str]) -> User:
         return create_user(payload["username"], payload["email"])
     except DuplicateUserError as error:
         abort(409, description=str(error))
-
-
-{%- if cookiecutter.use_celery %}
-
-
-@bp.post("/users/imports")
-{%- if cookiecutter.use_rate_limiting %}
-@limit_writes
-{%- endif %}
-@bp.arguments(UserImportSchema())
-@bp.response(202, ImportAcceptedSchema)
-@bp.alt_response(503, schema=ErrorSchema, description="The job queue is unreachable.")
-{%- if cookiecutter.use_rate_limiting %}
-@bp.alt_response(
-    429, schema=ErrorSchema, description="Too many writes from this client; retry later."
-)
-{%- endif %}
-def import_later(payload: dict[str, list[dict[str, str]]]) -> dict[str, str]:
-    """Create many users in the background; they appear in the list as the task runs.
-
-    A row whose username or email is taken by then is skipped.
-    """
-    try:
-        # Nobody waits for the result: not subscribing to it keeps the call to one publish.
-        task = import_users.apply_async((payload["users"],), ignore_result=True)
-    except KombuOperationalError:
-        abort(503, description="The job queue is unreachable; retry later.")
-    return {"task_id": task.id}
-{%- endif %}
 
 
 # Ids beyond PostgreSQL's integer range cannot exist: a 404, not a database error.
