@@ -4,14 +4,28 @@ into a file that does several jobs."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from conftest import HOOKS_DIR, LIBRARY_DIR, ROOT
+from template_hooks.pruning import PRUNING
+
+from conftest import HOOKS_DIR, LIBRARY_DIR, ROOT, TEMPLATE_DIR
+from matrix import (
+    FILES_PER_OPTION_BEFORE,
+    FILES_PER_OPTION_NOW,
+    JINJA_BEFORE,
+    JINJA_NOW,
+    MATRIX,
+    SHARED_FILES_PER_YES_NO_OPTION_NOW,
+)
 
 MAX_HOOK_SCRIPT_LINES = 60
 MAX_MODULE_LINES = 250
+# A Jinja block tag, whitespace control included, or the first line of one that
+# goes on over several lines.
+_TAG = re.compile(r"\{%.*?(?:%\}|$)")
 
 
 def _code_files(directory: Path) -> list[Path]:
@@ -50,3 +64,59 @@ def test_no_hook_or_library_file_is_long(path: Path) -> None:
 
 def test_the_library_is_not_baked_into_projects(default_bake: Path) -> None:
     assert list(default_bake.rglob(LIBRARY_DIR.name)) == []
+
+
+def _jinja_counts() -> dict[str, int]:
+    tagged = mixed = 0
+    for path in TEMPLATE_DIR.rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "{%" not in line:
+                continue
+            tagged += 1
+            if _TAG.sub("", line).strip():
+                mixed += 1
+    return {"tagged lines": tagged, "lines mixing a tag with code": mixed}
+
+
+def _files_naming(option: str) -> list[Path]:
+    name = f"cookiecutter.{option}"
+    return [
+        path
+        for path in TEMPLATE_DIR.rglob("*")
+        if path.is_file() and name in path.read_text(encoding="utf-8", errors="replace")
+    ]
+
+
+def _own_files(option: str) -> list[Path]:
+    """What the pruning table removes in every matrix row once ``option`` is off."""
+    return [
+        TEMPLATE_DIR / row.path.replace("{package}", "{{cookiecutter.package_name}}")
+        for row in PRUNING
+        if all(row.when({**answers, option: False}) for answers in MATRIX.values())
+    ]
+
+
+def _shared_files(option: str) -> list[Path]:
+    own = _own_files(option)
+    return [
+        path
+        for path in _files_naming(option)
+        if not any(path == mine or mine in path.parents for mine in own)
+    ]
+
+
+def test_the_jinja_in_the_templates_python_is_as_recorded() -> None:
+    assert _jinja_counts() == JINJA_NOW
+    assert all(JINJA_NOW[name] <= JINJA_BEFORE[name] for name in JINJA_BEFORE)
+
+
+def test_each_options_jinja_sits_in_the_recorded_number_of_files() -> None:
+    measured = {option: len(_files_naming(option)) for option in FILES_PER_OPTION_NOW}
+    assert measured == FILES_PER_OPTION_NOW
+
+
+@pytest.mark.parametrize("option", sorted(SHARED_FILES_PER_YES_NO_OPTION_NOW))
+def test_a_yes_no_options_jinja_in_shared_files_is_as_recorded(option: str) -> None:
+    assert _own_files(option), f"the pruning table removes nothing of {option}"
+    assert len(_shared_files(option)) == SHARED_FILES_PER_YES_NO_OPTION_NOW[option]
+    assert SHARED_FILES_PER_YES_NO_OPTION_NOW[option] < FILES_PER_OPTION_BEFORE[option]
