@@ -77,9 +77,29 @@ PRUNING: tuple[Row, ...] = (
         "tests/e2e/test_multi_instance.py",
         lambda a: not (a["use_caching"] or a["use_rate_limiting"] or a["use_celery"]),
     ),
-    # observability
+    # observability: observability.py and its tests are Sentry's; OpenTelemetry's
+    # replace them.
+    remove(
+        "{package}/observability.opentelemetry.py",
+        lambda a: a["observability"] != "opentelemetry",
+    ),
+    remove(
+        "tests/test_observability.opentelemetry.py",
+        lambda a: a["observability"] != "opentelemetry",
+    ),
+    replace(
+        "{package}/observability.py",
+        by="{package}/observability.opentelemetry.py",
+        when=lambda a: a["observability"] == "opentelemetry",
+    ),
+    replace(
+        "tests/test_observability.py",
+        by="tests/test_observability.opentelemetry.py",
+        when=lambda a: a["observability"] == "opentelemetry",
+    ),
     remove("{package}/observability.py", lambda a: a["observability"] == "none"),
     remove("tests/test_observability.py", lambda a: a["observability"] == "none"),
+    remove("tests/collector.py", lambda a: a["observability"] == "none"),
     # database_provider
     remove("{package}/neon.py", lambda a: a["database_provider"] != "neon"),
     remove("tests/test_neon.py", lambda a: a["database_provider"] != "neon"),

@@ -106,13 +106,14 @@ def _shared_files(option: str) -> list[Path]:
 
 
 def test_the_jinja_in_the_templates_python_is_as_recorded() -> None:
-    assert _jinja_counts() == JINJA_NOW
+    measured = _jinja_counts()
+    assert measured == JINJA_NOW, f"record {measured} in tests/matrix.py"
     assert all(JINJA_NOW[name] <= JINJA_BEFORE[name] for name in JINJA_BEFORE)
 
 
 def test_each_options_jinja_sits_in_the_recorded_number_of_files() -> None:
     measured = {option: len(_files_naming(option)) for option in FILES_PER_OPTION_NOW}
-    assert measured == FILES_PER_OPTION_NOW
+    assert measured == FILES_PER_OPTION_NOW, f"record {measured} in tests/matrix.py"
 
 
 @pytest.mark.parametrize("option", sorted(SHARED_FILES_PER_YES_NO_OPTION_NOW))

@@ -1,58 +1,23 @@
-{%- set sentry = cookiecutter.observability == "sentry" %}
-{%- set service = "Sentry" if sentry else "OpenTelemetry" %}
-{%- set endpoint = "Sentry" if sentry else "OTLP collector" -%}
-"""{{ service }}: silent without configuration, and really delivering data when configured."""
+"""Sentry: silent without configuration, and really delivering data when configured."""
 
 from __future__ import annotations
 
-import gzip
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-{%- if sentry %}
 import sentry_sdk
-{%- endif %}
 from flask import Flask
 
 from {{ cookiecutter.package_name }} import create_app
-{%- if sentry %}
 from {{ cookiecutter.package_name }}.config import ConfigError
-{%- endif %}
 
-
-class Collector(ThreadingHTTPServer):
-    """A local stand-in for the {{ endpoint }} endpoint: it records what it is sent."""
-
-    received: list[tuple[str, bytes]]
-
-
-class RecordingHandler(BaseHTTPRequestHandler):
-    server: Collector
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.headers.get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        self.server.received.append((self.path, body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
+from .collector import Collector, serving_collector
 
 
 @pytest.fixture
 def collector() -> Iterator[Collector]:
-    server = Collector(("127.0.0.1", 0), RecordingHandler)
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-{%- if sentry %}
+    with serving_collector() as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)
@@ -89,24 +54,3 @@ def test_errors_reach_sentry_with_the_request_id(migrated_database, monkeypatch,
     envelopes = [body for path, body in collector.received if path.endswith("/envelope/")]
     assert any(b"reported to Sentry" in body for body in envelopes), collector.received
     assert any(response.headers["X-Request-ID"].encode() in body for body in envelopes)
-{%- else %}
-
-
-def test_without_an_endpoint_nothing_is_exported(app):
-    assert "opentelemetry" not in app.extensions
-
-
-def test_requests_are_exported_as_spans_with_the_request_id(
-    migrated_database, monkeypatch, collector
-):
-    endpoint = f"http://127.0.0.1:{collector.server_address[1]}"
-    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
-    app: Flask = create_app("testing")
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 200
-    assert app.extensions["opentelemetry"].force_flush(timeout_millis=5000)
-    spans = [body for path, body in collector.received if path == "/v1/traces"]
-    assert spans, collector.received
-    assert any(response.headers["X-Request-ID"].encode() in body for body in spans)
-    app.extensions["opentelemetry"].shutdown()
-{%- endif %}
