@@ -1,4 +1,6 @@
-"""Error responses: JSON under /api, HTML elsewhere; the session is clean after a failure."""
+"""Errors, whatever the interface: a failure is a 500 without a traceback that leaves the
+session clean, and a database outage a 503 whose log line says why. What the bodies look
+like: tests/api/test_errors.py (JSON) and tests/main/test_errors.py (HTML)."""
 
 from __future__ import annotations
 
@@ -13,35 +15,12 @@ from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 
 from .conftest import user_count
-{%- if cookiecutter.use_caching %}
-from .servers import UNREACHABLE_REDIS
-{%- endif %}
-
-{% if cookiecutter.interface != "web-only" -%}
-LIST_PATH = "/api/users"
-{%- else -%}
-LIST_PATH = "/users"
-{%- endif %}
-# Port 9 (discard) refuses connections at once: a database that is down.
-REFUSING_DATABASE = "postgresql://app:s3cret-password@127.0.0.1:9/app"
+from .failures import REFUSING_DATABASE, crashing_app
 
 
 @pytest.fixture
-def crashing_app(migrated_database) -> Flask:
-    app = create_app("testing")
-    # Testing lets exceptions reach the test client; production turns them into a 500 page.
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-
-    # A view that leaves a failed transaction behind, as a real bug would.
-{%- if cookiecutter.interface != "web-only" %}
-    @app.get("/api/test-crash")
-{%- endif %}
-    @app.get("/test-crash")
-    def crash() -> str:
-        db.session.add(User(username="half-written", email="half@example.com"))
-        db.session.flush()
-        db.session.execute(sa.text("SELECT 1/0"))
-        return "unreachable"
+def app_after_a_crash(migrated_database) -> Flask:
+    app = crashing_app()
 
     # Like an audit hook: code that still needs the session after the view failed.
     @app.after_request
@@ -54,52 +33,22 @@ def crashing_app(migrated_database) -> Flask:
     return app
 
 
-{% if cookiecutter.interface == "web-and-api" -%}
-@pytest.mark.parametrize(
-    ("path", "mimetype"),
-    [("/api/test-crash", "application/json"), ("/test-crash", "text/html")],
-)
-{% elif cookiecutter.interface == "api-only" -%}
-@pytest.mark.parametrize(
-    ("path", "mimetype"),
-    [("/api/test-crash", "application/json"), ("/test-crash", "application/json")],
-)
-{% else -%}
-@pytest.mark.parametrize(("path", "mimetype"), [("/test-crash", "text/html")])
-{% endif -%}
-def test_unhandled_error_is_a_500_and_rolls_back(crashing_app, path, mimetype):
-    client = crashing_app.test_client()
-    response = client.get(path)
+def with_a_reading_view(app: Flask) -> Flask:
+    """`app`, with a view at /test-read that reads the database (and nothing cached)."""
+
+    @app.get("/test-read")
+    def read() -> str:
+        return str(db.session.scalar(sa.select(sa.func.count()).select_from(User)))
+
+    return app
+
+
+def test_an_unhandled_error_is_a_500_without_a_traceback_and_rolls_back(app_after_a_crash):
+    response = app_after_a_crash.test_client().get("/test-crash")
     assert response.status_code == 500
-    assert response.mimetype == mimetype
     assert "Traceback" not in response.get_data(as_text=True)
-    assert crashing_app.extensions["users_seen_after_request"] == 0
-    assert user_count(crashing_app) == 0
-
-
-{% if cookiecutter.interface != "web-only" -%}
-def test_json_500_has_an_error_key(crashing_app):
-    body = crashing_app.test_client().get("/api/test-crash").get_json()
-    assert body["error"] == "Internal Server Error"
-
-
-{% endif -%}
-def test_database_outage_is_a_503_not_a_500(monkeypatch):
-    # Port 9 (discard) refuses connections at once: a database that is down.
-    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:9/test")
-    client = create_app("testing").test_client()
-{%- if cookiecutter.interface != "web-only" %}
-    api = client.get("/api/users")
-    assert api.status_code == 503
-    assert api.get_json()["error"] == "Service Unavailable"
-    assert api.headers["Retry-After"] == "5"
-{%- endif %}
-{%- if cookiecutter.interface != "api-only" %}
-    page = client.get("/users")
-    assert page.status_code == 503
-    assert page.mimetype == "text/html"
-    assert page.headers["Retry-After"] == "5"
-{%- endif %}
+    assert app_after_a_crash.extensions["users_seen_after_request"] == 0
+    assert user_count(app_after_a_crash) == 0
 
 
 def test_a_connection_lost_after_the_response_is_ready_does_not_make_it_a_500(app):
@@ -121,9 +70,9 @@ def test_a_connection_lost_after_the_response_is_ready_does_not_make_it_a_500(ap
 def test_the_503_log_line_says_why_and_in_development_what_to_do(monkeypatch, capfd):
     monkeypatch.setenv("SECRET_KEY", "development-key")
     monkeypatch.setenv("DATABASE_URL", REFUSING_DATABASE)
-    app = create_app("development")
+    app = with_a_reading_view(create_app("development"))
     capfd.readouterr()
-    assert app.test_client().get(LIST_PATH).status_code == 503
+    assert app.test_client().get("/test-read").status_code == 503
     assert (
         "database unavailable: refused (OperationalError); is PostgreSQL running? "
         "`flask local-db start` starts this project's own, or check DATABASE_URL"
@@ -132,13 +81,9 @@ def test_the_503_log_line_says_why_and_in_development_what_to_do(monkeypatch, ca
 
 def test_the_503_log_line_in_production_gives_the_reason_and_no_secret(production_env, capfd):
     production_env.setenv("DATABASE_URL", REFUSING_DATABASE)
-{%- if cookiecutter.use_caching %}
-    # No cached page: the read must reach the database.
-    production_env.setenv("REDIS_URL", UNREACHABLE_REDIS)
-{%- endif %}
-    app = create_app()
+    app = with_a_reading_view(create_app())
     capfd.readouterr()
-    reply = app.test_client().get(LIST_PATH, base_url="https://example.com")
+    reply = app.test_client().get("/test-read", base_url="https://example.com")
     assert reply.status_code == 503
     log = capfd.readouterr().err
     messages = [json.loads(line)["message"] for line in log.splitlines() if line.startswith("{")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
+from .failures import crashing_app
+
 
 def test_the_front_door_names_the_service_and_links_its_parts(client, app):
     response = client.get("/")
@@ -23,3 +25,9 @@ def test_the_front_door_names_the_service_and_links_its_parts(client, app):
 def test_every_link_answers(client):
     for link in client.get("/").get_json()["links"].values():
         assert client.get(link).status_code == 200, link
+
+
+def test_errors_outside_the_api_answer_json_too(migrated_database):
+    response = crashing_app().test_client().get("/test-crash")
+    assert response.status_code == 500
+    assert response.get_json()["error"] == "Internal Server Error"

@@ -1,0 +1,29 @@
+"""Errors on the pages answer HTML."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from {{ cookiecutter.package_name }} import create_app
+
+from ..failures import REFUSING_DATABASE, crashing_app
+
+
+@pytest.fixture
+def app_that_crashes(migrated_database) -> Flask:
+    return crashing_app()
+
+
+def test_a_500_is_a_page(app_that_crashes):
+    response = app_that_crashes.test_client().get("/test-crash")
+    assert response.status_code == 500
+    assert response.mimetype == "text/html"
+
+
+def test_a_database_outage_is_a_503_page_to_retry(monkeypatch):
+    monkeypatch.setenv("TEST_DATABASE_URL", REFUSING_DATABASE)
+    response = create_app("testing").test_client().get("/users")
+    assert response.status_code == 503
+    assert response.mimetype == "text/html"
+    assert response.headers["Retry-After"] == "5"
