@@ -38,8 +38,11 @@ def replace(path: str, by: str, when: Condition) -> Row:
 # (a typo fails the bake instead of shipping a stray file); a row whose
 # condition does not hold is skipped. Rows apply in order.
 PRUNING: tuple[Row, ...] = (
-    # use_celery's API endpoint, before web-only removes the whole API.
+    # Options' parts of the API and the pages, before an interface removes them whole.
     remove("{package}/api/user_imports.py", lambda a: not a["use_celery"]),
+    remove("tests/api/test_user_imports.py", lambda a: not a["use_celery"]),
+    remove("tests/api/test_rate_limits.py", lambda a: not a["use_rate_limiting"]),
+    remove("tests/main/test_rate_limits.py", lambda a: not a["use_rate_limiting"]),
     # interface: api-only has no HTML side, web-only no JSON API.
     remove("{package}/main", lambda a: a["interface"] == "api-only"),
     remove("{package}/templates", lambda a: a["interface"] == "api-only"),

@@ -1,0 +1,31 @@
+"""Writes to the API are rate-limited per client, with a JSON 429; reads are not."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+LIMIT = 3
+
+
+@pytest.fixture
+def limited_client(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> FlaskClient:
+    monkeypatch.setenv("RATE_LIMIT_WRITES", f"{LIMIT} per minute")
+    # The app is built after the setting is made.
+    return request.getfixturevalue("client")
+
+
+def test_writes_over_the_limit_get_a_json_429(limited_client):
+    for number in range(LIMIT):
+        body = {"username": f"user{number}", "email": f"user{number}@example.com"}
+        assert limited_client.post("/api/users", json=body).status_code == 201
+    late = {"username": "late", "email": "late@example.com"}
+    refused = limited_client.post("/api/users", json=late)
+    assert refused.status_code == 429
+    assert refused.get_json()["error"] == "Too Many Requests"
+    assert limited_client.get("/api/users").get_json()["total"] == LIMIT
+
+
+def test_reads_are_not_limited(limited_client):
+    for _ in range(LIMIT * 3):
+        assert limited_client.get("/api/users").status_code == 200
