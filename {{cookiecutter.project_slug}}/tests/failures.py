@@ -1,4 +1,4 @@
-"""Apps that fail the ways the error handlers must answer for."""
+"""Views the tests add to an app, to see failures answered as a client would see them."""
 
 from __future__ import annotations
 
@@ -27,5 +27,15 @@ def crashing_app() -> Flask:
         db.session.flush()
         db.session.execute(sa.text("SELECT 1/0"))
         return "unreachable"
+
+    return app
+
+
+def with_a_reading_view(app: Flask) -> Flask:
+    """`app`, with a view at /test-read that reads the database (and nothing cached)."""
+
+    @app.get("/test-read")
+    def read() -> str:
+        return str(db.session.scalar(sa.select(sa.func.count()).select_from(User)))
 
     return app

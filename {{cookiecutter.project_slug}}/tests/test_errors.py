@@ -15,7 +15,7 @@ from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 
 from .conftest import user_count
-from .failures import REFUSING_DATABASE, crashing_app
+from .failures import REFUSING_DATABASE, crashing_app, with_a_reading_view
 
 
 @pytest.fixture
@@ -29,16 +29,6 @@ def app_after_a_crash(migrated_database) -> Flask:
             sa.select(sa.func.count()).select_from(User)
         )
         return response
-
-    return app
-
-
-def with_a_reading_view(app: Flask) -> Flask:
-    """`app`, with a view at /test-read that reads the database (and nothing cached)."""
-
-    @app.get("/test-read")
-    def read() -> str:
-        return str(db.session.scalar(sa.select(sa.func.count()).select_from(User)))
 
     return app
 

@@ -68,11 +68,6 @@ def test_production_pool_defaults(production_env):
     options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
     defaults = {key: options[key] for key in ("pool_size", "max_overflow", "pool_timeout")}
     assert defaults == {"pool_size": 5, "max_overflow": 5, "pool_timeout": 10}
-{%- if cookiecutter.database_provider == "neon" %}
-    assert options["pool_recycle"] == 240
-{%- else %}
-    assert options["pool_recycle"] == 1800
-{%- endif %}
     assert options["connect_args"]["connect_timeout"] == 3
 
 
@@ -249,18 +244,6 @@ GUARDS = [
         "DATABASE_URL_DIRECT points at SQLite",
         id="sqlite-direct",
     ),
-{%- if cookiecutter.database_provider == "neon" %}
-    pytest.param(
-        {"DATABASE_URL": "postgresql://u@ep-cool-1-pooler.eu-central-1.aws.neon.tech/app"},
-        "DATABASE_URL points at Neon without sslmode=require",
-        id="neon-without-tls",
-    ),
-    pytest.param(
-        {"DB_CONNECT_ATTEMPTS": "0"},
-        "DB_CONNECT_ATTEMPTS must be a whole number of at least 1",
-        id="connect-attempts",
-    ),
-{%- endif %}
     pytest.param({"TRUSTED_HOSTS": ""}, "TRUSTED_HOSTS is not set", id="no-trusted-hosts"),
     pytest.param({"TRUSTED_HOSTS": " , "}, "TRUSTED_HOSTS is not set", id="blank-trusted-hosts"),
     pytest.param({"FLASK_DEBUG": "1"}, "FLASK_DEBUG is on", id="debug"),

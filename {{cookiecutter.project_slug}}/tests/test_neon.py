@@ -12,13 +12,10 @@ from {{ cookiecutter.package_name }} import create_app, neon
 from {{ cookiecutter.package_name }}.config import ConfigError
 from {{ cookiecutter.package_name }}.extensions import db
 
+from .failures import with_a_reading_view
+
 NEON_POOLED = "postgresql://app:secret@ep-calm-sun-123456-pooler.eu-central-1.aws.neon.tech/app"
 NEON_DIRECT = "postgresql://app:secret@ep-calm-sun-123456.eu-central-1.aws.neon.tech/app"
-{% if cookiecutter.interface != "web-only" -%}
-LIST_PATH = "/api/users"
-{%- else -%}
-LIST_PATH = "/users"
-{%- endif %}
 SERVER_BOUNDS = ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")
 
 
@@ -51,7 +48,13 @@ def test_the_channel_binding_setting_is_taken_from_the_url(production_env):
 
 
 def test_pooled_connections_are_recycled_before_neon_suspends(production_env):
-    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_recycle"] < 300
+    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_recycle"] == 240
+
+
+def test_connect_attempts_below_one_are_refused(production_env):
+    production_env.setenv("DB_CONNECT_ATTEMPTS", "0")
+    with pytest.raises(ConfigError, match="DB_CONNECT_ATTEMPTS must be a whole number"):
+        create_app()
 
 
 def test_the_pooler_is_sent_no_startup_options_but_the_direct_endpoint_is(production_env):
@@ -88,7 +91,7 @@ def test_each_retry_sleeps_a_random_time_up_to_a_doubling_capped_ceiling(monkeyp
     # Port 9 (discard) refuses every attempt at once.
     monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:9/test")
     monkeypatch.setenv("DB_CONNECT_ATTEMPTS", "6")
-    response = create_app("testing").test_client().get(LIST_PATH)
+    response = with_a_reading_view(create_app("testing")).test_client().get("/test-read")
     assert response.status_code == 503
     # What create_app installs: from 0.5 s, doubling after each failure, at most 4 s.
     assert drawn == [(0, 0.5), (0, 1.0), (0, 2.0), (0, 4.0), (0, 4.0)]
@@ -103,12 +106,12 @@ WAKE_UP_SECONDS = 4.5
 
 def test_a_cold_start_longer_than_the_connect_timeout_is_survived(database_proxy, monkeypatch):
     monkeypatch.setattr(neon.random, "uniform", lambda low, high: high)
-    client = create_app("testing").test_client()
+    client = with_a_reading_view(create_app("testing")).test_client()
     database_proxy.blackhole()  # the compute is asleep
     waking = threading.Timer(WAKE_UP_SECONDS, database_proxy.forward)
     started = time.monotonic()
     waking.start()
-    response = client.get(LIST_PATH)
+    response = client.get("/test-read")
     elapsed = time.monotonic() - started
     waking.join()
     assert response.status_code == 200, response.get_data(as_text=True)

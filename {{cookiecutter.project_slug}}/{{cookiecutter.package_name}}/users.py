@@ -1,13 +1,8 @@
-{%- set shared_cache = " and share one cache" if cookiecutter.use_caching else "" -%}
-{%- if cookiecutter.interface == "web-and-api" -%}
 """The users feature: the rules a user's fields follow, creating users, and listing them.
 
-The JSON API and the HTML pages both go through these functions, so they accept exactly the
-same input{{ shared_cache }}.
+Views go through these functions, never the model directly, so every way in accepts exactly
+the same input.
 """
-{%- else -%}
-"""The users feature: the rules a user's fields follow, creating users, and listing them."""
-{%- endif %}
 
 from __future__ import annotations
 
