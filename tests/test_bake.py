@@ -140,6 +140,7 @@ def test_cruft_record_names_template_commit_and_every_answer(
                 **default_answers,
                 # Derived from the answers, recorded as cruft records it.
                 "__uses_redis": "",
+                "__shared_through_redis": "",
                 "_template": str(ROOT),
                 "_commit": head,
             }

@@ -48,12 +48,8 @@ FLASK_DEBUG_OFF = frozenset({"", "0", "false", "no"})
 YES = frozenset({"1", "true", "yes", "on"})
 NO = frozenset({"", "0", "false", "no", "off"})
 {%- if cookiecutter.__uses_redis %}
-{%- set redis_users = (["the cache"] if cookiecutter.use_caching else [])
-    + (["rate limits"] if cookiecutter.use_rate_limiting else [])
-    + (["Celery's task queue"] if cookiecutter.use_celery else []) %}
-{%- set shared = redis_users[:-1] | join(", ") ~ " and " ~ redis_users[-1] if redis_users[1:] else redis_users[0] %}
 # What production shares between processes (workers, instances) through Redis.
-SHARED_THROUGH_REDIS = "{{ shared }}"
+SHARED_THROUGH_REDIS = "{{ cookiecutter.__shared_through_redis }}"
 {%- endif %}
 KEY_GENERATION_COMMAND = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
