@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from flask import Flask
-
 from {{ cookiecutter.package_name }} import create_app
 
 from ..failures import REFUSING_DATABASE, crashing_app
 
 
-@pytest.fixture
-def app_that_crashes(migrated_database) -> Flask:
-    return crashing_app()
-
-
-def test_a_500_is_json_with_an_error_key(app_that_crashes):
-    response = app_that_crashes.test_client().get("/api/test-crash")
+def test_a_500_is_json_with_an_error_key(migrated_database):
+    response = crashing_app().test_client().get("/api/test-crash")
     assert response.status_code == 500
     assert response.mimetype == "application/json"
     assert response.get_json()["error"] == "Internal Server Error"
