@@ -53,6 +53,10 @@ from .proxy import BlackholeProxy
 
 if TYPE_CHECKING:
     from .servers import Server
+{%- if cookiecutter.__uses_redis %}
+
+pytest_plugins = ["tests.e2e.two_instances"]
+{%- endif %}
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_DATABASE = "test"

@@ -246,8 +246,8 @@ def test_openapi_document_describes_the_users_api(client):
 
 
 def test_an_import_is_accepted_and_creates_the_valid_new_users(client, app):
-    # Without REDIS_URL the task runs inline; tests/e2e/test_multi_instance.py runs it on a
-    # real worker through Redis.
+    # Without REDIS_URL the task runs inline; tests/e2e/test_tasks_across_instances.py runs it
+    # on a real worker through Redis.
     create(client, "taken", "taken@example.com")
     users = [
         {"username": "ada", "email": "ada@example.com"},
