@@ -80,6 +80,7 @@ PRUNING: tuple[Row, ...] = (
     remove("{package}/tasks.py", lambda a: not a["use_celery"]),
     remove("worker.py", lambda a: not a["use_celery"]),
     remove("tests/test_tasks.py", lambda a: not a["use_celery"]),
+    remove("tests/e2e/test_celery_shutdown.py", lambda a: not a["use_celery"]),
     # Two instances sharing Redis: their fixtures, and a test module for each
     # thing they share.
     remove("tests/e2e/two_instances.py", lambda a: not uses_redis(a)),
