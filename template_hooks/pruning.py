@@ -80,9 +80,11 @@ PRUNING: tuple[Row, ...] = (
     remove("{package}/tasks.py", lambda a: not a["use_celery"]),
     remove("worker.py", lambda a: not a["use_celery"]),
     remove("tests/test_tasks.py", lambda a: not a["use_celery"]),
+    remove("tests/celery_worker.py", lambda a: not a["use_celery"]),
     remove("tests/e2e/test_celery_shutdown.py", lambda a: not a["use_celery"]),
-    # Two instances sharing Redis: their fixtures, and a test module for each
-    # thing they share.
+    # Redis for the tests; two instances sharing it: their fixtures, and a test
+    # module for each thing they share.
+    remove("tests/redis_server.py", lambda a: not uses_redis(a)),
     remove("tests/e2e/two_instances.py", lambda a: not uses_redis(a)),
     remove(
         "tests/e2e/test_sessions_across_instances.py",

@@ -18,7 +18,8 @@ from flask import Flask
 
 from {{ cookiecutter.package_name }}.tasks import import_users
 
-from ..conftest import start_worker, user_count
+from ..celery_worker import start_worker
+from ..conftest import user_count
 
 pytestmark = pytest.mark.e2e
 
