@@ -34,6 +34,13 @@ def replace(path: str, by: str, when: Condition) -> Row:
     return Row(path, when, replaced_by=by)
 
 
+def uses_redis(answers: Answers) -> bool:
+    """Whether an option that keeps state in Redis is chosen (``__uses_redis``)."""
+    return bool(
+        answers["use_caching"] or answers["use_rate_limiting"] or answers["use_celery"]
+    )
+
+
 # One table for every option. A row whose condition holds must find its path
 # (a typo fails the bake instead of shipping a stray file); a row whose
 # condition does not hold is skipped. Rows apply in order.
@@ -76,9 +83,27 @@ PRUNING: tuple[Row, ...] = (
     remove("{package}/tasks.py", lambda a: not a["use_celery"]),
     remove("worker.py", lambda a: not a["use_celery"]),
     remove("tests/test_tasks.py", lambda a: not a["use_celery"]),
+    remove("tests/celery_worker.py", lambda a: not a["use_celery"]),
+    remove("tests/e2e/test_celery_shutdown.py", lambda a: not a["use_celery"]),
+    # Redis for the tests; two instances sharing it: their fixtures, and a test
+    # module for each thing they share.
+    remove("tests/redis_server.py", lambda a: not uses_redis(a)),
+    remove("tests/e2e/two_instances.py", lambda a: not uses_redis(a)),
     remove(
-        "tests/e2e/test_multi_instance.py",
-        lambda a: not (a["use_caching"] or a["use_rate_limiting"] or a["use_celery"]),
+        "tests/e2e/test_sessions_across_instances.py",
+        lambda a: not uses_redis(a) or a["interface"] == "api-only",
+    ),
+    remove(
+        "tests/e2e/test_caching_across_instances.py",
+        lambda a: not a["use_caching"],
+    ),
+    remove(
+        "tests/e2e/test_rate_limits_across_instances.py",
+        lambda a: not a["use_rate_limiting"],
+    ),
+    remove(
+        "tests/e2e/test_tasks_across_instances.py",
+        lambda a: not a["use_celery"] or a["interface"] == "web-only",
     ),
     # observability: observability.py and its tests are Sentry's; OpenTelemetry's
     # replace them.

@@ -162,7 +162,13 @@ def test_each_option_brings_its_own_tests(row: str, bake: Bake) -> None:
         "test_home.py": answers["interface"] == "api-only",
         "e2e/test_browser.py": answers["interface"] != "api-only",
         "e2e/test_hostile_input.py": answers["interface"] != "web-only",
-        "e2e/test_multi_instance.py": uses_redis(answers),
+        "e2e/two_instances.py": uses_redis(answers),
+        "e2e/test_sessions_across_instances.py": uses_redis(answers)
+        and answers["interface"] != "api-only",
+        "e2e/test_caching_across_instances.py": answers["use_caching"],
+        "e2e/test_rate_limits_across_instances.py": answers["use_rate_limiting"],
+        "e2e/test_tasks_across_instances.py": answers["use_celery"]
+        and answers["interface"] != "web-only",
     }
     assert {name: (tests / name).is_file() for name in expected} == expected
 

@@ -2,11 +2,6 @@
 
 The database is TEST_DATABASE_URL when set; otherwise a throwaway cluster that this suite
 creates from the local PostgreSQL server binaries and deletes at the end.
-{%- if cookiecutter.__uses_redis %}
-
-Redis likewise: TEST_REDIS_URL when set (e.g. redis://HOST:6379/15; the suite empties that
-database), otherwise a throwaway `redis-server` on a free loopback port.
-{%- endif %}
 """
 
 from __future__ import annotations
@@ -16,29 +11,12 @@ import os
 import re
 {%- endif %}
 import shutil
-{%- if cookiecutter.__uses_redis %}
-import socket
-import subprocess
-{%- endif %}
-{%- if cookiecutter.use_celery %}
-import sys
-{%- endif %}
 import tempfile
-{%- if cookiecutter.__uses_redis %}
-import time
-{%- endif %}
 from collections.abc import Iterator
 from pathlib import Path
-{%- if cookiecutter.use_celery %}
-from typing import IO, TYPE_CHECKING, NoReturn
-{%- else %}
 from typing import TYPE_CHECKING, NoReturn
-{%- endif %}
 
 import pytest
-{%- if cookiecutter.__uses_redis %}
-import redis
-{%- endif %}
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -53,6 +31,17 @@ from .proxy import BlackholeProxy
 
 if TYPE_CHECKING:
     from .servers import Server
+{%- if cookiecutter.__uses_redis %}
+
+# The fixtures of the options that need Redis, in modules of their own.
+pytest_plugins = [
+    "tests.redis_server",
+{%- if cookiecutter.use_celery %}
+    "tests.celery_worker",
+{%- endif %}
+    "tests.e2e.two_instances",
+]
+{%- endif %}
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_DATABASE = "test"
@@ -235,82 +224,3 @@ def production_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     monkeypatch.setenv("REDIS_URL", "redis://redis.internal:6379/0")
 {%- endif %}
     return monkeypatch
-{%- if cookiecutter.__uses_redis %}
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    configured = os.environ.get("TEST_REDIS_URL", "").strip()
-    if configured:
-        yield configured
-        return
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.exit(
-            "redis-server was not found on PATH; install it (Debian/Ubuntu: `sudo apt-get "
-            "install redis-server`; macOS: `brew install redis`) or set TEST_REDIS_URL to a Redis "
-            "database the suite may empty (e.g. redis://HOST:6379/15)",
-            returncode=2,
-        )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(  # noqa: S603 - the local Redis server, fixed arguments
-        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        cwd=tmp_path_factory.mktemp("redis"),
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.exit(f"redis-server did not start on port {port}", returncode=2)
-            time.sleep(0.05)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_app(
-    redis_url: str, migrated_database: None, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
-    """An app whose shared state lives in an empty Redis database, as in production."""
-    redis.Redis.from_url(redis_url).flushdb()
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    yield from app_with_empty_tables_after()
-{%- if cookiecutter.use_celery %}
-
-
-def start_worker(
-    database_url: str, redis_url: str, *options: str, stdout: IO[str] | IO[bytes] | int
-) -> subprocess.Popen[str]:
-    """A real `celery worker` process taking tasks from Redis, as in production."""
-    environ = {k: v for k, v in os.environ.items() if k not in ISOLATED_VARIABLES}
-    environ.update(APP_ENV="testing", TEST_DATABASE_URL=database_url, REDIS_URL=redis_url)
-    command = ["celery", "--app", "worker", "worker", "--loglevel", "INFO", *options]
-    return subprocess.Popen(  # noqa: S603 - the project's own worker, fixed arguments
-        [sys.executable, "-m", *command, "--without-gossip", "--without-mingle"],
-        cwd=PROJECT_ROOT,
-        env=environ,
-        stdout=stdout,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-@pytest.fixture
-def worker(redis_app: Flask, redis_url: str, database_url: str) -> Iterator[subprocess.Popen[str]]:
-    """One worker running one task at a time in its own process; its log in stdout."""
-    process = start_worker(database_url, redis_url, "--pool", "solo", stdout=subprocess.PIPE)
-    yield process
-    process.terminate()
-    process.communicate(timeout=30)
-{%- endif %}
-{%- endif %}

@@ -20,8 +20,8 @@ def test_the_openapi_document_describes_imports(client):
 
 
 def test_an_import_is_accepted_and_creates_the_valid_new_users(client, app):
-    # Without REDIS_URL the task runs inline; the e2e tests run it on a real
-    # worker through Redis.
+    # Without REDIS_URL the task runs inline; tests/e2e/test_tasks_across_instances.py runs it
+    # on a real worker through Redis.
     create(client, "taken", "taken@example.com")
     users = [
         {"username": "ada", "email": "ada@example.com"},
