@@ -173,6 +173,20 @@ def app(migrated_database: None) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+{%- if cookiecutter.use_rate_limiting %}
+
+
+# A write limit low enough for a test to reach.
+WRITE_LIMIT = 3
+
+
+@pytest.fixture
+def limited_client(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> FlaskClient:
+    """A client of an app that allows WRITE_LIMIT writes a minute."""
+    monkeypatch.setenv("RATE_LIMIT_WRITES", f"{WRITE_LIMIT} per minute")
+    # The app is built after the setting is made.
+    return request.getfixturevalue("client")
+{%- endif %}
 
 
 @pytest.fixture
