@@ -61,6 +61,13 @@ PRUNING: tuple[Row, ...] = (
     remove("{package}/api", lambda a: a["interface"] == "web-only"),
     remove("tests/api", lambda a: a["interface"] == "web-only"),
     remove("tests/e2e/test_hostile_input.py", lambda a: a["interface"] == "web-only"),
+    # How the e2e tests act as clients: through the API, or (web-only) the pages.
+    remove("tests/e2e/client.web-only.py", lambda a: a["interface"] != "web-only"),
+    replace(
+        "tests/e2e/client.py",
+        by="tests/e2e/client.web-only.py",
+        when=lambda a: a["interface"] == "web-only",
+    ),
     # frontend: only for the interfaces that have pages.
     remove(
         "{package}/static/src",

@@ -1,6 +1,5 @@
-{%- set has_api = cookiecutter.interface != "web-only" -%}
-"""What the database outage and stall tests share: a PostgreSQL of their own, a migrated
-deployment, and how a client creates users and recognises a clean refusal."""
+"""What the database outage and stall tests share: a PostgreSQL of their own and a migrated
+deployment. How a client creates users and recognises a clean refusal: client.py."""
 
 from __future__ import annotations
 
@@ -9,9 +8,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-{%- if not has_api %}
-from urllib.parse import urlencode
-{%- endif %}
 
 import psycopg2
 import pytest
@@ -22,22 +18,10 @@ from {{ cookiecutter.package_name }}.development.local_postgres import (
     find_bindir,
 )
 
-{%- if has_api %}
-
 from ..conftest import missing_prerequisite
-{%- else %}
-
-from ..conftest import csrf_token_in, missing_prerequisite
-{%- endif %}
-from ..servers import Reply, Server, free_port, production_settings, run_until_exit
+from ..servers import Reply, free_port, production_settings, run_until_exit
 
 DATABASE = "app"
-{%- if has_api %}
-LIST_PATH = "/api/users"
-{%- else %}
-LIST_PATH = "/users"
-{%- endif %}
-CREATED = {% if has_api %}201{% else %}303{% endif %}
 
 
 @pytest.fixture(scope="module")
@@ -102,62 +86,3 @@ def timed(request: Callable[[], Reply]) -> tuple[Reply, float]:
     started = time.monotonic()
     reply = request()
     return reply, time.monotonic() - started
-
-
-{%- if has_api %}
-
-
-def user_creator(server: Server) -> Callable[[str], Reply]:
-    """Creates a user through the JSON API."""
-
-    def create(username: str) -> Reply:
-        return server.post_json(
-            "/api/users", {"username": username, "email": f"{username}@example.com"}
-        )
-
-    return create
-{%- else %}
-
-
-def user_creator(server: Server) -> Callable[[str], Reply]:
-    """Creates a user through the HTML form, as a browser would: session cookie, CSRF token.
-
-    The token is fetched now, while the database answers; it stays valid for the session.
-    """
-    page = server.get("/users")
-    assert page.status == 200, page.text
-    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-    token = csrf_token_in(page.text)
-
-    def create(username: str) -> Reply:
-        form = {
-            "csrf_token": token,
-            "username": username,
-            "email": f"{username}@example.com",
-        }
-        return server.request(
-            "POST",
-            "/users",
-            body=urlencode(form),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": cookie,
-                # Flask-WTF checks that an HTTPS form was posted from this site.
-                "Referer": f"https://{server.host}:{server.port}/users",
-            },
-        )
-
-    return create
-{%- endif %}
-
-
-def assert_unavailable(reply: Reply) -> None:
-    """A clean refusal: 503 with Retry-After, in the format the client speaks."""
-    assert reply.status == 503, (reply.status, reply.text)
-    assert reply.headers["Retry-After"]
-    assert "Traceback" not in reply.text
-{%- if has_api %}
-    assert reply.json()["error"] == "Service Unavailable"
-{%- else %}
-    assert reply.headers.get_content_type() == "text/html"
-{%- endif %}

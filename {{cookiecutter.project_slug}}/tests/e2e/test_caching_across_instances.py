@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 
-from .conftest import CREATED
+from .client import CREATED
 from .two_instances import listed_usernames, new_client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.multi_instance]
