@@ -15,14 +15,10 @@ from collections.abc import Iterator
 import pytest
 
 from ..servers import Server, start_production_gunicorn
+from .client import LIST_PATH
 
 pytestmark = pytest.mark.e2e
 
-{%- if has_api %}
-WRITE_PATH = "/api/users"
-{%- else %}
-WRITE_PATH = "/users"
-{%- endif %}
 MAX_BODY = 1024 * 1024
 # Short enough that a stalled request would get its worker killed during the test, long enough
 # that a worker on a busy 2-core machine always gets to send its heartbeat in time.
@@ -59,9 +55,10 @@ def read_response(connection: socket.socket) -> bytes:
 
 def test_an_oversized_body_is_refused_before_it_is_read(server):
     with socket.create_connection((server.host, server.port), timeout=10) as connection:
-        # Announce 200 MB, send 1 KB: the answer must come without the rest.
+        # A user's fields, announced as 200 MB, then 1 KB sent: the answer must come without
+        # the rest.
         connection.sendall(
-            f"POST {WRITE_PATH} HTTP/1.1\r\nHost: {server.host}\r\n"
+            f"POST {LIST_PATH} HTTP/1.1\r\nHost: {server.host}\r\n"
             "X-Forwarded-Proto: https\r\nContent-Type: application/json\r\n"
             f"Content-Length: {200 * MAX_BODY}\r\n\r\n".encode()
             + b"{" * 1024
