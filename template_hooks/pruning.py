@@ -34,6 +34,12 @@ def replace(path: str, by: str, when: Condition) -> Row:
     return Row(path, when, replaced_by=by)
 
 
+def alternative(path: str, by: str, when: Condition) -> tuple[Row, Row]:
+    """One file per value of a choice: ``by`` is moved over ``path`` when ``when``
+    holds, and removed otherwise."""
+    return remove(by, lambda answers: not when(answers)), replace(path, by, when)
+
+
 def uses_redis(answers: Answers) -> bool:
     """Whether an option that keeps state in Redis is chosen (``__uses_redis``)."""
     return bool(
@@ -56,14 +62,14 @@ PRUNING: tuple[Row, ...] = (
     remove("{package}/static", lambda a: a["interface"] == "api-only"),
     remove("tests/main", lambda a: a["interface"] == "api-only"),
     remove("tests/e2e/test_browser.py", lambda a: a["interface"] == "api-only"),
+    remove("tests/e2e/forms.py", lambda a: a["interface"] == "api-only"),
     remove("{package}/home.py", lambda a: a["interface"] != "api-only"),
     remove("tests/test_home.py", lambda a: a["interface"] != "api-only"),
     remove("{package}/api", lambda a: a["interface"] == "web-only"),
     remove("tests/api", lambda a: a["interface"] == "web-only"),
     remove("tests/e2e/test_hostile_input.py", lambda a: a["interface"] == "web-only"),
     # How the e2e tests act as clients: through the API, or (web-only) the pages.
-    remove("tests/e2e/client.web-only.py", lambda a: a["interface"] != "web-only"),
-    replace(
+    *alternative(
         "tests/e2e/client.py",
         by="tests/e2e/client.web-only.py",
         when=lambda a: a["interface"] == "web-only",
@@ -114,20 +120,12 @@ PRUNING: tuple[Row, ...] = (
     ),
     # observability: observability.py and its tests are Sentry's; OpenTelemetry's
     # replace them.
-    remove(
-        "{package}/observability.opentelemetry.py",
-        lambda a: a["observability"] != "opentelemetry",
-    ),
-    remove(
-        "tests/test_observability.opentelemetry.py",
-        lambda a: a["observability"] != "opentelemetry",
-    ),
-    replace(
+    *alternative(
         "{package}/observability.py",
         by="{package}/observability.opentelemetry.py",
         when=lambda a: a["observability"] == "opentelemetry",
     ),
-    replace(
+    *alternative(
         "tests/test_observability.py",
         by="tests/test_observability.opentelemetry.py",
         when=lambda a: a["observability"] == "opentelemetry",

@@ -9,20 +9,25 @@ from ..servers import Reply, Server
 LIST_PATH = "/api/users"
 CREATED = 201
 
+# Sends a user's fields to the instance it is given.
+Client = Callable[[Server, dict[str, str]], Reply]
 
-def user_creator(server: Server) -> Callable[[str], Reply]:
-    """Creates a user through the JSON API."""
 
-    def create(username: str) -> Reply:
-        return server.post_json(
-            "/api/users", {"username": username, "email": f"{username}@example.com"}
-        )
+def new_client(first: Server) -> Client:
+    """A client of the JSON API, which needs no session (a browser would begin one on `first`)."""
 
-    return create
+    def write(server: Server, fields: dict[str, str]) -> Reply:
+        return server.post_json(LIST_PATH, fields)
+
+    return write
+
+
+def listed_usernames(server: Server) -> set[str]:
+    return {user["username"] for user in server.get(LIST_PATH).json()["items"]}
 
 
 def assert_unavailable(reply: Reply) -> None:
-    """A clean refusal: 503 with Retry-After, in the format the client speaks."""
+    """A clean refusal: 503 with Retry-After, in JSON."""
     assert reply.status == 503, (reply.status, reply.text)
     assert reply.headers["Retry-After"]
     assert "Traceback" not in reply.text

@@ -3,49 +3,37 @@ browser would."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from urllib.parse import urlencode
 
-from ..conftest import csrf_token_in
 from ..servers import Reply, Server
+from .forms import form_session, post_form
 
 LIST_PATH = "/users"
 CREATED = 303
 
+# Sends a user's fields to the instance it is given.
+Client = Callable[[Server, dict[str, str]], Reply]
 
-def user_creator(server: Server) -> Callable[[str], Reply]:
-    """Creates a user through the HTML form, as a browser would: session cookie, CSRF token.
 
-    The token is fetched now, while the database answers; it stays valid for the session.
-    """
-    page = server.get("/users")
-    assert page.status == 200, page.text
-    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
-    token = csrf_token_in(page.text)
+def new_client(first: Server) -> Client:
+    """A browser whose session (cookie and CSRF token) begins on `first`, while it answers: it
+    posts the users form to any instance."""
+    cookie, token = form_session(first)
 
-    def create(username: str) -> Reply:
-        form = {
-            "csrf_token": token,
-            "username": username,
-            "email": f"{username}@example.com",
-        }
-        return server.request(
-            "POST",
-            "/users",
-            body=urlencode(form),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": cookie,
-                # Flask-WTF checks that an HTTPS form was posted from this site.
-                "Referer": f"https://{server.host}:{server.port}/users",
-            },
-        )
+    def write(server: Server, fields: dict[str, str]) -> Reply:
+        return post_form(server, cookie, {**fields, "csrf_token": token})
 
-    return create
+    return write
+
+
+def listed_usernames(server: Server) -> set[str]:
+    """The second column of the users page's table."""
+    return set(re.findall(r"<td>\d+</td>\s*<td>([^<]+)</td>", server.get(LIST_PATH).text))
 
 
 def assert_unavailable(reply: Reply) -> None:
-    """A clean refusal: 503 with Retry-After, in the format the client speaks."""
+    """A clean refusal: 503 with Retry-After, as a page."""
     assert reply.status == 503, (reply.status, reply.text)
     assert reply.headers["Retry-After"]
     assert "Traceback" not in reply.text

@@ -1,5 +1,5 @@
 """What the database outage and stall tests share: a PostgreSQL of their own and a migrated
-deployment. How a client creates users and recognises a clean refusal: client.py."""
+deployment. How a client writes, reads and recognises a clean refusal: client.py."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from {{ cookiecutter.package_name }}.development.local_postgres import (
 )
 
 from ..conftest import missing_prerequisite
-from ..servers import Reply, free_port, production_settings, run_until_exit
+from ..servers import Reply, Server, free_port, production_settings, run_until_exit
+from .client import new_client
 
 DATABASE = "app"
 
@@ -86,3 +87,14 @@ def timed(request: Callable[[], Reply]) -> tuple[Reply, float]:
     started = time.monotonic()
     reply = request()
     return reply, time.monotonic() - started
+
+
+def user_creator(server: Server) -> Callable[[str], Reply]:
+    """Creates users through `server`, as its clients do; the session (for the pages) begins
+    now, while the database answers."""
+    write = new_client(server)
+
+    def create(username: str) -> Reply:
+        return write(server, {"username": username, "email": f"{username}@example.com"})
+
+    return create

@@ -17,8 +17,8 @@ import redis
 {%- endif %}
 
 from ..servers import Server, start_production_gunicorn
-from .client import CREATED, LIST_PATH, assert_unavailable, user_creator
-from .conftest import DATABASE, timed, usernames
+from .client import CREATED, LIST_PATH, assert_unavailable
+from .conftest import DATABASE, timed, user_creator, usernames
 
 pytestmark = pytest.mark.e2e
 

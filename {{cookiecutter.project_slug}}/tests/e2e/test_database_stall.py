@@ -24,8 +24,8 @@ from {{ cookiecutter.package_name }}.development.local_postgres import LocalPost
 
 from ..proxy import BlackholeProxy
 from ..servers import Server, start_production_gunicorn
-from .client import CREATED, LIST_PATH, assert_unavailable, user_creator
-from .conftest import DATABASE, timed, usernames
+from .client import CREATED, LIST_PATH, assert_unavailable
+from .conftest import DATABASE, timed, user_creator, usernames
 
 pytestmark = pytest.mark.e2e
 

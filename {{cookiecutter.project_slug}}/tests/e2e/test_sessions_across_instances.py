@@ -7,7 +7,7 @@ import pytest
 
 from ..conftest import PRODUCTION_KEY
 from ..servers import start_gunicorn
-from .two_instances import form_session, post_form
+from .forms import form_session, post_form
 
 pytestmark = [pytest.mark.e2e, pytest.mark.multi_instance]
 
@@ -17,7 +17,7 @@ def test_a_session_from_one_instance_is_valid_on_the_other(one_and_other):
     cookie, token = form_session(one)
     form = {"username": "ada", "email": "ada@example.com", "csrf_token": token}
     # 303: created. An instance that could not read the session would refuse the token (400).
-    assert post_form(other, cookie, form) == 303
+    assert post_form(other, cookie, form).status == 303
     assert "ada@example.com" in one.get("/users").text
 
 
@@ -28,6 +28,6 @@ def test_an_instance_with_another_key_refuses_the_session(one_and_other, instanc
     stranger = start_gunicorn(**{**instance_settings, "SECRET_KEY": f"another-{PRODUCTION_KEY}"})
     try:
         form = {"username": "eve", "email": "eve@example.com", "csrf_token": token}
-        assert post_form(stranger, cookie, form) == 400
+        assert post_form(stranger, cookie, form).status == 400
     finally:
         stranger.stop()

@@ -32,6 +32,7 @@ class RestApi(Api):
 
 # flask-smorest: registers the JSON blueprints and builds their OpenAPI document.
 rest_api = RestApi()
+# Annotated, so that mypy knows its type in the route modules this one imports below.
 bp: ApiBlueprint = ApiBlueprint("api", __name__, url_prefix="/api", description="Users")
 
 from . import users  # noqa: E402, F401 - registers the routes on bp

@@ -1,0 +1,25 @@
+"""The users form, posted as a browser posts it: with the session cookie and its CSRF token."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from ..conftest import csrf_token_in
+from ..servers import Reply, Server
+
+
+def form_session(server: Server) -> tuple[str, str]:
+    """The session cookie GET /users sets, and the CSRF token its form holds for that session."""
+    page = server.get("/users")
+    assert page.status == 200, page.text
+    return page.headers["Set-Cookie"].split(";", 1)[0], csrf_token_in(page.text)
+
+
+def post_form(server: Server, cookie: str, fields: dict[str, str]) -> Reply:
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": cookie,
+        # Flask-WTF checks that an HTTPS form was posted from this site.
+        "Referer": f"https://{server.host}:{server.port}/users",
+    }
+    return server.request("POST", "/users", body=urlencode(fields), headers=headers)
