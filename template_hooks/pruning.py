@@ -98,8 +98,10 @@ PRUNING: tuple[Row, ...] = (
     remove("tests/test_tasks.py", lambda a: not a["use_celery"]),
     remove("tests/celery_worker.py", lambda a: not a["use_celery"]),
     remove("tests/e2e/test_celery_shutdown.py", lambda a: not a["use_celery"]),
-    # Redis for the tests; two instances sharing it: their fixtures, and a test
-    # module for each thing they share.
+    # Redis: the setting, and for the tests a server; two instances sharing it:
+    # their fixtures, and a test module for each thing they share.
+    remove("{package}/redis_config.py", lambda a: not uses_redis(a)),
+    remove("tests/test_redis_config.py", lambda a: not uses_redis(a)),
     remove("tests/redis_server.py", lambda a: not uses_redis(a)),
     remove("tests/e2e/two_instances.py", lambda a: not uses_redis(a)),
     remove(

@@ -141,6 +141,8 @@ def test_cruft_record_names_template_commit_and_every_answer(
                 # Derived from the answers, recorded as cruft records it.
                 "__uses_redis": "",
                 "__shared_through_redis": "",
+                "__db_connect_attempts": "1",
+                "__db_pool_recycle": "1800",
                 "_template": str(ROOT),
                 "_commit": head,
             }

@@ -303,7 +303,9 @@ def test_pods_run_as_the_image_user_on_a_read_only_root(row: str, baked) -> None
 @pytest.mark.parametrize("row", DOCKER_ROWS)
 def test_every_variable_the_manifests_set_is_one_the_app_reads(row: str, baked) -> None:
     project = baked(row)
-    read = variables_read(_package(project) / "config.py", project / "gunicorn.conf.py")
+    read = variables_read(
+        *_package(project).rglob("*.py"), project / "gunicorn.conf.py"
+    )
     for document in _documents(project):
         if document["kind"] in ("Deployment", "Job"):
             unread = set(_env(_container(document))) - read

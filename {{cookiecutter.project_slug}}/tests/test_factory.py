@@ -9,13 +9,8 @@ from unittest import mock
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
-{%- if cookiecutter.__uses_redis %}
-
-from {{ cookiecutter.package_name }} import create_app, logs
-{%- else %}
 
 from {{ cookiecutter.package_name }} import create_app
-{%- endif %}
 from {{ cookiecutter.package_name }}.config import ConfigError
 from {{ cookiecutter.package_name }}.extensions import db
 
@@ -277,12 +272,6 @@ GUARDS = [
     pytest.param({"PROXY_FIX_X_FOR": "-1"}, "PROXY_FIX_X_FOR must be a whole number", id="proxy"),
     pytest.param({"APP_INSTANCES": "0"}, "APP_INSTANCES must be a whole number", id="instances"),
     pytest.param({"HSTS_PRELOAD": "maybe"}, "HSTS_PRELOAD must be 1 or 0", id="hsts-preload"),
-{%- if cookiecutter.__uses_redis %}
-    pytest.param({"REDIS_URL": ""}, "REDIS_URL is not set", id="missing-redis-url"),
-    pytest.param(
-        {"REDIS_URL": "http://redis.internal"}, "REDIS_URL is not a Redis URL", id="not-redis"
-    ),
-{%- endif %}
 ]
 
 
@@ -317,22 +306,3 @@ def test_unknown_env_argument_is_refused():
 def test_database_names_that_merely_contain_test_are_allowed(production_env):
     production_env.setenv("DATABASE_URL", "postgresql://u@h/contest_results")
     assert create_app().config["ENV_NAME"] == "production"
-{%- if cookiecutter.__uses_redis %}
-
-
-def test_development_warns_that_without_redis_each_process_keeps_its_own_state(monkeypatch, capfd):
-    monkeypatch.setattr(logs, "_warned", set())
-    monkeypatch.setenv("SECRET_KEY", "development-key")
-    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:55432/app")
-    create_app("development")
-    create_app("development")
-    warnings = [line for line in capfd.readouterr().err.splitlines() if "REDIS_URL" in line]
-    # Once per process, however many apps it makes (the CLI and the reloader make several).
-    assert len(warnings) == 1, warnings
-    assert "REDIS_URL is not set, so this process keeps" in warnings[0]
-
-    monkeypatch.setattr(logs, "_warned", set())
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
-    create_app("development")
-    assert "REDIS_URL" not in capfd.readouterr().err
-{%- endif %}

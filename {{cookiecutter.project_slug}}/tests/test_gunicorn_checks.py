@@ -138,25 +138,24 @@ def test_gunicorn_logs_the_budget_it_checked(database_url, server_limit):
     assert f"= 10, within the {server_limit} allowed" in log
 
 
-{% if cookiecutter.database_provider == "neon" -%}
 def test_the_wait_budget_adds_every_wait_a_request_may_meet():
-    budget = WaitBudget(pool_timeout=10, statement_timeout=5, connect_timeout=3, connect_attempts=3)
-    # The pool, a pre-ping (statement timeout + 1), then three connects with 0.5 + 1 s between.
-    assert budget.total == 10 + 6 + 3 * 3 + 1.5
-    assert str(budget) == (
-        "26.5 s (DB_POOL_TIMEOUT=10 for a pooled connection, DB_STATEMENT_TIMEOUT=5 + 1 for "
-        "its pre-ping, DB_CONNECT_ATTEMPTS=3 x DB_CONNECT_TIMEOUT=3 + 1.5 back-off for a new one)"
-    )
-{%- else -%}
-def test_the_wait_budget_adds_every_wait_a_request_may_meet():
-    budget = WaitBudget(pool_timeout=10, statement_timeout=5, connect_timeout=3)
+    budget = WaitBudget(pool_timeout=10, statement_timeout=5, connect_timeout=3, connect_attempts=1)
     # The pool, a pre-ping (statement timeout + 1), then a new connection.
     assert budget.total == 10 + 6 + 3
     assert str(budget) == (
         "19 s (DB_POOL_TIMEOUT=10 for a pooled connection, DB_STATEMENT_TIMEOUT=5 + 1 for its "
         "pre-ping, DB_CONNECT_TIMEOUT=3 for a new one)"
     )
-{%- endif %}
+
+
+def test_the_wait_budget_counts_every_connect_attempt_and_the_back_off_between():
+    budget = WaitBudget(pool_timeout=10, statement_timeout=5, connect_timeout=3, connect_attempts=3)
+    # Three connects with up to 0.5 + 1 s between them.
+    assert budget.total == 10 + 6 + 3 * 3 + 1.5
+    assert str(budget) == (
+        "26.5 s (DB_POOL_TIMEOUT=10 for a pooled connection, DB_STATEMENT_TIMEOUT=5 + 1 for "
+        "its pre-ping, DB_CONNECT_ATTEMPTS=3 x DB_CONNECT_TIMEOUT=3 + 1.5 back-off for a new one)"
+    )
 
 
 # gunicorn's defaults, as when_ready passes them for a sync worker (a gthread worker's

@@ -1,6 +1,7 @@
-"""The write limit, RATE_LIMIT_WRITES: counted in this process's memory in development, in
-Redis in production (shared by every process), and in memory again while Redis is down, never
-a 500. Which views it guards: tests/api/test_rate_limits.py and tests/main/test_rate_limits.py.
+"""The write limit, RATE_LIMIT_WRITES: on every view that takes writes, and on no read; counted
+in this process's memory in development, in Redis in production (shared by every process), and
+in memory again while Redis is down, never a 500. How each interface answers a client over it:
+tests/api/test_rate_limits.py and tests/main/test_rate_limits.py.
 """
 
 from __future__ import annotations
@@ -10,20 +11,21 @@ import redis
 from flask import Flask
 
 from {{ cookiecutter.package_name }} import create_app
-from {{ cookiecutter.package_name }}.rate_limits import limit_writes
 
 from .conftest import WRITE_LIMIT
 from .servers import UNREACHABLE_REDIS
 
 
 def with_a_limited_view(app: Flask) -> Flask:
-    """`app`, with a view at /test-write that counts as a write."""
+    """`app`, with a view as a new write view would be written: /test-write, taking POST and
+    reading with GET, and marked with nothing."""
 
-    @app.get("/test-write")
-    @limit_writes
+    @app.route("/test-write", methods=["GET", "POST"])
     def write() -> str:
         return "written"
 
+    if "csrf" in app.extensions:  # the pages' forms are CSRF-protected; this is no form
+        app.extensions["csrf"].exempt(write)
     return app
 
 
@@ -42,10 +44,17 @@ def limited_app(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 def test_writes_over_the_limit_get_a_429_that_says_when_to_retry(limited_app):
     client = limited_app.test_client()
     for _ in range(WRITE_LIMIT):
-        assert client.get("/test-write").status_code == 200
-    refused = client.get("/test-write")
+        assert client.post("/test-write").status_code == 200
+    refused = client.post("/test-write")
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_reads_are_not_counted(limited_app):
+    client = limited_app.test_client()
+    for _ in range(WRITE_LIMIT * 3):
+        assert client.get("/test-write").status_code == 200
+    assert client.post("/test-write").status_code == 200
 
 
 def test_the_limit_holds_across_processes_through_redis(redis_url, migrated_database, monkeypatch):
@@ -55,5 +64,5 @@ def test_the_limit_holds_across_processes_through_redis(redis_url, migrated_data
     redis.Redis.from_url(redis_url).flushdb()
     clients = [with_a_limited_view(create_app("testing")).test_client() for _ in range(2)]
     # Alternating between the two: each sees the other's writes.
-    statuses = [client.get("/test-write").status_code for client in clients * WRITE_LIMIT]
+    statuses = [client.post("/test-write").status_code for client in clients * WRITE_LIMIT]
     assert statuses == [200] * WRITE_LIMIT + [429] * WRITE_LIMIT

@@ -16,12 +16,9 @@ def create_app(env: str | None = None) -> Flask:
     Nothing here connects to the database.
     """
     app = Flask(__name__)
-    config = load_config(env)
-    app.config.from_object(config)
+    app.config.from_object(load_config(env))
 
     logs.init_app(app)
-    for warning in config.warnings():
-        logs.warn_once(app, warning)
 {%- if cookiecutter.observability != "none" %}
 
     from . import observability
@@ -30,12 +27,6 @@ def create_app(env: str | None = None) -> Flask:
 {%- endif %}
     security.init_app(app)
     database.init_app(app)
-{%- if cookiecutter.database_provider == "neon" %}
-
-    from . import neon
-
-    neon.init_app(app)
-{%- endif %}
 {%- if cookiecutter.use_caching %}
 
     from . import caching

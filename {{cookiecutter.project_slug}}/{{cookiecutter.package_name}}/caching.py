@@ -9,19 +9,21 @@ from flask import Flask, current_app
 from flask_caching import Cache
 from redis.exceptions import RedisError
 
+from .redis_config import redis_url
+
 cache = Cache()
 
 
 def init_app(app: Flask) -> None:
-    redis_url = app.config["REDIS_URL"]
+    url = redis_url(app)
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 300)
     app.config.setdefault("CACHE_KEY_PREFIX", f"{app.import_name}:cache:")
-    if redis_url:
+    if url:
         app.config.setdefault("CACHE_TYPE", "RedisCache")
-        app.config.setdefault("CACHE_REDIS_URL", redis_url)
+        app.config.setdefault("CACHE_REDIS_URL", url)
     else:
         # This process's memory: fine for one development server; production refuses to
-        # start without REDIS_URL (config.py).
+        # start without REDIS_URL (redis_config.py).
         app.config.setdefault("CACHE_TYPE", "SimpleCache")
     cache.init_app(app)
 

@@ -16,6 +16,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
+{% if cookiecutter.database_provider == "neon" -%}
+from . import neon
+{% endif -%}
 from .database_deadlines import bounded_connections, read_timeout
 
 MIN_SECRET_KEY_LENGTH = 32
@@ -34,11 +37,6 @@ PLACEHOLDER_SECRET_KEYS = frozenset(
         "please-change-me",
     }
 )
-{% if cookiecutter.database_provider == "neon" -%}
-# Neon answers only over TLS; these sslmodes make libpq insist on it (the stricter two also
-# verify the server's certificate).
-TLS_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
-{% endif -%}
 # "test", "tests", "myapp_test", "test_orders": the names test databases are given.
 TEST_DATABASE_NAME = re.compile(r"(^|[_-])tests?($|[_-])")
 # How Flask reads FLASK_DEBUG (flask.helpers.get_debug_flag): any other value, "off" included,
@@ -47,10 +45,10 @@ FLASK_DEBUG_OFF = frozenset({"", "0", "false", "no"})
 # What a yes/no setting accepts; unset means no.
 YES = frozenset({"1", "true", "yes", "on"})
 NO = frozenset({"", "0", "false", "no", "off"})
-{%- if cookiecutter.__uses_redis %}
-# What production shares between processes (workers, instances) through Redis.
-SHARED_THROUGH_REDIS = "{{ cookiecutter.__shared_through_redis }}"
-{%- endif %}
+# Tries for each new database connection unless DB_CONNECT_ATTEMPTS says otherwise.
+DEFAULT_CONNECT_ATTEMPTS = {{ cookiecutter.__db_connect_attempts }}
+# The oldest a pooled connection gets unless DB_POOL_RECYCLE says otherwise.
+POOL_RECYCLE_SECONDS = {{ cookiecutter.__db_pool_recycle }}
 KEY_GENERATION_COMMAND = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
@@ -120,13 +118,6 @@ def _list(environ: Mapping[str, str], variable: str) -> list[str]:
 
 def _database_name(url: str) -> str:
     return make_url(url).database or ""
-{%- if cookiecutter.database_provider == "neon" %}
-
-
-def is_neon_pooler(url: str) -> bool:
-    """Whether `url` names Neon's pooled endpoint (PgBouncer): a host name with "-pooler"."""
-    return "-pooler." in (make_url(url).host or "")
-{%- endif %}
 
 
 def libpq_options(url: str, settings: Mapping[str, int]) -> str:
@@ -192,12 +183,12 @@ class BaseConfig:
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = self._engine_options(environ)
         self.MIGRATIONS_CONNECT_ARGS = self._migrations_connect_args(environ)
-{%- if cookiecutter.database_provider == "neon" %}
-        # With DB_CONNECT_TIMEOUT and the back-off, about 10 s for a compute to wake up, and
-        # within gunicorn's timeout with everything else a request may wait for
+        # Tries for each new connection (connect_retries.py); all of them, with their
+        # back-off, must fit gunicorn's timeout with everything else a request may wait for
         # (gunicorn_checks.py).
-        self.DB_CONNECT_ATTEMPTS = _integer(environ, "DB_CONNECT_ATTEMPTS", 3, minimum=1)
-{%- endif %}
+        self.DB_CONNECT_ATTEMPTS = _integer(
+            environ, "DB_CONNECT_ATTEMPTS", DEFAULT_CONNECT_ATTEMPTS, minimum=1
+        )
         # Flask's CLI turns the debugger on from FLASK_DEBUG, whatever DEBUG says.
         self._debug_requested = environ.get("FLASK_DEBUG", "").lower() not in FLASK_DEBUG_OFF
         # Asks browsers' built-in lists to make the domain and every subdomain HTTPS-only: a
@@ -207,9 +198,6 @@ class BaseConfig:
             hop: _integer(environ, f"PROXY_FIX_X_{hop.upper()}", 0)
             for hop in ("for", "proto", "host", "port", "prefix")
         }
-{%- if cookiecutter.__uses_redis %}
-        self.REDIS_URL = environ.get("REDIS_URL", "").strip()
-{%- endif %}
 
     def _secret_key(self, environ: Mapping[str, str]) -> str:
         return _required(environ, "SECRET_KEY", f"generate one with: {KEY_GENERATION_COMMAND}")
@@ -225,15 +213,10 @@ class BaseConfig:
     def _engine_options(self, environ: Mapping[str, str]) -> dict[str, Any]:
         return {
             # A connection the server or a firewall closed is replaced before use, and no
-            # connection outlives the recycle age (idle timeouts on proxies and poolers).
+            # connection outlives the recycle age, kept below the idle timeout of anything
+            # between the app and PostgreSQL (proxies, poolers, a compute that suspends).
             "pool_pre_ping": True,
-{%- if cookiecutter.database_provider == "neon" %}
-            # Below the 5 minutes after which Neon suspends an idle compute and drops its
-            # connections.
-            "pool_recycle": _integer(environ, "DB_POOL_RECYCLE", 240, minimum=1),
-{%- else %}
-            "pool_recycle": _integer(environ, "DB_POOL_RECYCLE", 1800, minimum=1),
-{%- endif %}
+            "pool_recycle": _integer(environ, "DB_POOL_RECYCLE", POOL_RECYCLE_SECONDS, minimum=1),
             "pool_size": _integer(environ, "DB_POOL_SIZE", 5, minimum=1),
             "max_overflow": _integer(environ, "DB_MAX_OVERFLOW", 5),
             # A request waits at most this long for a free connection, then gets a 503.
@@ -253,7 +236,7 @@ class BaseConfig:
     def _behind_pooler(self, url: str) -> bool:
         """Whether connections to `url` go through a pooler, which refuses startup options."""
 {%- if cookiecutter.database_provider == "neon" %}
-        if is_neon_pooler(url):
+        if neon.is_pooler(url):
             return True
 {%- endif %}
         # DB_CONNECTION_LIMIT is the limit of a pooler in front of the app's URL.
@@ -294,10 +277,6 @@ class BaseConfig:
             "tcp_user_timeout": 1000 * _integer(environ, "DB_TCP_USER_TIMEOUT", 10, minimum=1),
         }
 
-    def warnings(self) -> list[str]:
-        """What is allowed here but would break in production, for the log at start-up."""
-        return []
-
     def validate(self) -> None:
         """Raise ConfigError for a setting this environment must not run with."""
         for variable, url in (
@@ -319,17 +298,6 @@ class DevelopmentConfig(BaseConfig):
     FORCE_HTTPS = False
     # Browsers only send Secure cookies over HTTPS, and `flask run` serves plain HTTP.
     SESSION_COOKIE_SECURE = False
-{%- if cookiecutter.__uses_redis %}
-
-    def warnings(self) -> list[str]:
-        if self.REDIS_URL:
-            return []
-        return [
-            f"REDIS_URL is not set, so this process keeps {SHARED_THROUGH_REDIS} to itself: "
-            "fine for one process, wrong for several workers or instances, which would each "
-            "keep their own; set REDIS_URL=redis://localhost:6379/0 to share them"
-        ]
-{%- endif %}
 
 
 class TestingConfig(BaseConfig):
@@ -378,10 +346,7 @@ class ProductionConfig(BaseConfig):
             ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
             ("DATABASE_URL_DIRECT", self.MIGRATIONS_DATABASE_URI),
         ):
-            parsed = make_url(url)
-            if (parsed.host or "").endswith(".neon.tech") and parsed.query.get(
-                "sslmode"
-            ) not in TLS_SSLMODES:
+            if neon.is_neon(url) and make_url(url).query.get("sslmode") not in neon.TLS_SSLMODES:
                 raise ConfigError(
                     f"{variable} points at Neon without sslmode=require; add ?sslmode=require "
                     "(or verify-full) to the URL Neon's console gives you"
@@ -397,15 +362,6 @@ class ProductionConfig(BaseConfig):
                 "FLASK_DEBUG is on with APP_ENV=production; the debugger runs code for anyone "
                 "who can reach it: unset FLASK_DEBUG"
             )
-{%- if cookiecutter.__uses_redis %}
-        if not self.REDIS_URL:
-            raise ConfigError(
-                f"REDIS_URL is not set; production shares {SHARED_THROUGH_REDIS} "
-                "between processes through Redis: set REDIS_URL=redis://HOST:6379/0"
-            )
-        if not self.REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-            raise ConfigError("REDIS_URL is not a Redis URL; use redis://HOST:6379/0")
-{%- endif %}
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

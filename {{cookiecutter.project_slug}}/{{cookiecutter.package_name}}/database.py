@@ -1,4 +1,5 @@
-"""The app's PostgreSQL: the session, its migrations and its deadlines, bound to the app."""
+"""The app's PostgreSQL: the session, its migrations, its deadlines and connection retries,
+bound to the app."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import database_deadlines
+from . import connect_retries, database_deadlines
 from .extensions import db, migrate
 
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
     database_deadlines.init_app(app)
+    connect_retries.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     # Runs before Flask-SQLAlchemy's own teardown, which then has nothing left to close.
     app.teardown_appcontext(remove_session)

@@ -1,4 +1,3 @@
-{%- set poolers = "Neon's, or PgBouncer" if cookiecutter.database_provider == "neon" else "PgBouncer" -%}
 """Every wait on PostgreSQL ends by a deadline, whatever the server or the network does.
 
 libpq waits for an answer as long as the socket stays open, and a network partition, a frozen
@@ -14,8 +13,9 @@ mode psycopg2 supports neither COPY nor large objects (this project uses neither
 does not apply its own connect_timeout, so the connect deadline is enforced here too.
 
 The server's own bounds (statement_timeout and the rest, config.py) normally come with each
-new connection. A pooler ({{ poolers }}) refuses them there, so behind one they are set at
-the start of every transaction instead, at the cost of one more round trip each.
+new connection. A pooler (PgBouncer, or a provider's pooled endpoint) refuses them there, so
+behind one they are set at the start of every transaction instead, at the cost of one more
+round trip each.
 """
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
-{%- set retried = " A new connection is tried DB_CONNECT_ATTEMPTS times." if cookiecutter.database_provider == "neon" else "" -%}
 """What a deployment asks of its database, checked at start-up against what it can have.
 
 The connections: every gunicorn worker process has its own SQLAlchemy pool, so one instance
@@ -7,12 +6,12 @@ APP_INSTANCES copies of it that many times over. Past the server's limit Postgre
 new connections ("too many clients"), and it happens under load, when it hurts most.
 
 The time: a request that meets a database which does not answer waits for a free pooled
-connection, for the pre-ping of it, then for a new connection, each up to its deadline
-(database_deadlines.py), before its 503.{{ retried }}
-gunicorn must let it: a request still running GUNICORN_GRACEFUL_TIMEOUT after a SIGTERM is cut
-off, and a sync worker is killed after GUNICORN_TIMEOUT. (A gthread worker, this project's,
-answers gunicorn's heartbeat from its main thread whatever its requests wait for: its
-GUNICORN_TIMEOUT cuts no request short.)
+connection, for the pre-ping of it, then for a new connection (DB_CONNECT_ATTEMPTS tries),
+each up to its deadline (database_deadlines.py), before its 503. gunicorn must let it: a
+request still running GUNICORN_GRACEFUL_TIMEOUT after a SIGTERM is cut off, and a sync worker
+is killed after GUNICORN_TIMEOUT. (A gthread worker, this project's, answers gunicorn's
+heartbeat from its main thread whatever its requests wait for: its GUNICORN_TIMEOUT cuts no
+request short.)
 
 Over either budget, production refuses to start, development warns.
 """
@@ -29,20 +28,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 {% if cookiecutter.database_provider == "neon" -%}
-from .config import ConfigError, is_neon_pooler
-from .database_deadlines import read_timeout
-from .neon import longest_backoff
-
-# Neon's pooled endpoint (a host name with "-pooler") is PgBouncer, which accepts up to 10,000
-# client connections whatever the compute's max_connections:
-# https://neon.com/docs/connect/connection-pooling
-NEON_POOLER_CLIENT_CONNECTIONS = 10_000
-
-{% else -%}
-from .config import ConfigError
-from .database_deadlines import read_timeout
-
+from . import neon
 {% endif -%}
+from .config import ConfigError
+from .connect_retries import longest_backoff
+from .database_deadlines import read_timeout
 
 # Connections the server keeps for superusers and (PostgreSQL 16+) other reserved roles.
 LIMIT_QUERY = sa.text(
@@ -85,8 +75,8 @@ def server_connection_limit(app: Flask) -> int:
         return int(app.config["DB_CONNECTION_LIMIT"])
     url = app.config["SQLALCHEMY_DATABASE_URI"]
 {%- if cookiecutter.database_provider == "neon" %}
-    if is_neon_pooler(url):
-        return NEON_POOLER_CLIENT_CONNECTIONS
+    if neon.is_pooler(url):
+        return neon.POOLER_CLIENT_CONNECTIONS
 {%- endif %}
     connect_args = app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
     # A connection of its own, closed before gunicorn forks its workers.
@@ -137,37 +127,31 @@ class WaitBudget:
     pool_timeout: int
     statement_timeout: int
     connect_timeout: int
-{%- if cookiecutter.database_provider == "neon" %}
     connect_attempts: int
-{%- endif %}
 
     @property
     def total(self) -> float:
         read = read_timeout(self.statement_timeout)
         if read is None:
             return math.inf
-{%- if cookiecutter.database_provider == "neon" %}
         connecting = self.connect_attempts * self.connect_timeout + longest_backoff(
             self.connect_attempts
         )
-{%- else %}
-        connecting = self.connect_timeout
-{%- endif %}
         return self.pool_timeout + read + connecting
 
     def __str__(self) -> str:
         if self.total == math.inf:
             return "without end (DB_STATEMENT_TIMEOUT=0: no deadline for an answer)"
+        connecting = f"DB_CONNECT_TIMEOUT={self.connect_timeout}"
+        if self.connect_attempts > 1:
+            connecting = (
+                f"DB_CONNECT_ATTEMPTS={self.connect_attempts} x {connecting} + "
+                f"{longest_backoff(self.connect_attempts):g} back-off"
+            )
         return (
             f"{self.total:g} s (DB_POOL_TIMEOUT={self.pool_timeout} for a pooled connection, "
             f"DB_STATEMENT_TIMEOUT={self.statement_timeout} + 1 for its pre-ping, "
-{%- if cookiecutter.database_provider == "neon" %}
-            f"DB_CONNECT_ATTEMPTS={self.connect_attempts} x "
-            f"DB_CONNECT_TIMEOUT={self.connect_timeout} + "
-            f"{longest_backoff(self.connect_attempts):g} back-off for a new one)"
-{%- else %}
-            f"DB_CONNECT_TIMEOUT={self.connect_timeout} for a new one)"
-{%- endif %}
+            f"{connecting} for a new one)"
         )
 
 
@@ -177,9 +161,7 @@ def wait_budget(app: Flask) -> WaitBudget:
         pool_timeout=app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_timeout", 0),
         statement_timeout=app.config["DB_STATEMENT_TIMEOUT"],
         connect_timeout=app.config["DB_CONNECT_TIMEOUT"],
-{%- if cookiecutter.database_provider == "neon" %}
         connect_attempts=app.config["DB_CONNECT_ATTEMPTS"],
-{%- endif %}
     )
 
 

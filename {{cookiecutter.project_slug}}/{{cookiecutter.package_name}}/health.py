@@ -11,11 +11,9 @@ from flask import Blueprint, current_app
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy.exc import SQLAlchemyError
 
+from .connect_retries import without_retries
 from .errors import describe_database_error
 from .extensions import db, talisman
-{%- if cookiecutter.database_provider == "neon" %}
-from .neon import without_retries
-{%- endif %}
 
 # /readyz answers within this whatever the database does: inside any probe's own timeout
 # (5 s in deploy/kubernetes.yaml), and short of the connect and statement deadlines.
@@ -57,15 +55,10 @@ class ReadinessCheck:
 
 
 def select_1(engine: sa.Engine) -> None:
-{%- if cookiecutter.database_provider == "neon" %}
-    # One attempt: waiting out a cold start here would hide the answer from the probe, while
-    # the attempt itself is what wakes a suspended compute.
+    # One attempt: waiting out a restart or a cold start here would hide the answer from the
+    # probe (and the attempt itself is what wakes a suspended compute).
     with without_retries(), engine.connect() as connection:
         connection.execute(SELECT_1)
-{%- else %}
-    with engine.connect() as connection:
-        connection.execute(SELECT_1)
-{%- endif %}
 
 
 @bp.record_once

@@ -1,75 +1,23 @@
-"""Neon: new database connections are retried with exponential backoff and jitter.
+"""What this project knows of Neon: its pooled endpoint and the TLS it insists on.
 
-Neon suspends an idle compute and wakes it on the next connection, which its proxy holds
-meanwhile: a few seconds, sometimes more than DB_CONNECT_TIMEOUT allows one attempt, and an
-attempt can fail while the compute starts. Retrying rides out that cold start instead of
-failing the request, and the random jitter keeps many workers from retrying in lockstep.
+config.py sends the pooler no startup options and refuses a Neon URL without TLS;
+gunicorn_checks.py sizes the connection budget against the pooler's client limit.
 """
 
-from __future__ import annotations
+from sqlalchemy.engine import make_url
 
-import random
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any
-
-import sqlalchemy as sa
-from flask import Flask
-
-from .extensions import db
-
-# Each sleep between attempts is random, up to a ceiling that starts here and doubles after
-# every failed attempt, up to the maximum.
-FIRST_DELAY_SECONDS = 0.5
-MAX_DELAY_SECONDS = 4.0
-
-_retrying: ContextVar[bool] = ContextVar("retrying", default=True)
+# Neon answers only over TLS; these sslmodes make libpq insist on it (the stricter two also
+# verify the server's certificate).
+TLS_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
+# Neon's pooled endpoint is PgBouncer, which accepts up to 10,000 client connections whatever
+# the compute's max_connections: https://neon.com/docs/connect/connection-pooling
+POOLER_CLIENT_CONNECTIONS = 10_000
 
 
-def backoff_ceiling(failed_attempts: int) -> float:
-    """The longest sleep after `failed_attempts` attempts have failed."""
-    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2.0 ** (failed_attempts - 1))
+def is_neon(url: str) -> bool:
+    return (make_url(url).host or "").endswith(".neon.tech")
 
 
-def longest_backoff(attempts: int) -> float:
-    """The most `attempts` tries can sleep in all: one sleep between each two."""
-    return sum(backoff_ceiling(failed) for failed in range(1, attempts))
-
-
-@contextmanager
-def without_retries() -> Iterator[None]:
-    """Connect once, as a readiness probe should: it reports now, it does not wait."""
-    token = _retrying.set(False)
-    try:
-        yield
-    finally:
-        _retrying.reset(token)
-
-
-def init_app(app: Flask) -> None:
-    with app.app_context():
-        install(db.engine, app.config["DB_CONNECT_ATTEMPTS"])
-
-
-def install(engine: sa.Engine, attempts: int) -> None:
-    """Make every new connection of `engine` try up to `attempts` times before failing.
-
-    Each attempt is bounded by DB_CONNECT_TIMEOUT (database_deadlines.py), so all of them
-    together wait at most attempts x DB_CONNECT_TIMEOUT + longest_backoff(attempts).
-    """
-
-    def connect_with_retry(dialect: Any, connection_record: Any, cargs: Any, cparams: Any) -> Any:
-        attempt = 1
-        while True:
-            try:
-                return dialect.loaded_dbapi.connect(*cargs, **cparams)
-            except dialect.loaded_dbapi.OperationalError:
-                if attempt >= attempts or not _retrying.get():
-                    raise
-            jitter = random.uniform(0, backoff_ceiling(attempt))  # noqa: S311 - not a secret
-            time.sleep(jitter)
-            attempt += 1
-
-    sa.event.listen(engine, "do_connect", connect_with_retry)
+def is_pooler(url: str) -> bool:
+    """Whether `url` names Neon's pooled endpoint (PgBouncer): a host name with "-pooler"."""
+    return "-pooler." in (make_url(url).host or "")

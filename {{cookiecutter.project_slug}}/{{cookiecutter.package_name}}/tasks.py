@@ -11,6 +11,7 @@ from celery import Celery, Task, shared_task
 from flask import Flask
 
 from .extensions import db
+from .redis_config import redis_url
 from .users import DuplicateUserError, create_user
 
 
@@ -26,20 +27,20 @@ def init_app(app: Flask) -> Celery:
                     db.session.remove()
 
     celery = Celery(app.import_name, task_cls=FlaskTask)
-    celery.config_from_object(app.config.setdefault("CELERY", settings(app.config["REDIS_URL"])))
+    celery.config_from_object(app.config.setdefault("CELERY", settings(redis_url(app))))
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
 
 
-def settings(redis_url: str) -> dict[str, Any]:
+def settings(url: str) -> dict[str, Any]:
     """Celery's settings, with REDIS_URL as the broker."""
     return {
-        "broker_url": redis_url or "memory://",
-        "result_backend": redis_url or "cache+memory://",
+        "broker_url": url or "memory://",
+        "result_backend": url or "cache+memory://",
         # Without Redis (a development machine without it, most tests), tasks run inline in
-        # the calling process; production refuses to start without REDIS_URL (config.py).
-        "task_always_eager": not redis_url,
+        # the calling process; production refuses to start without REDIS_URL (redis_config.py).
+        "task_always_eager": not url,
         "task_ignore_result": True,
         # Acknowledge a task only once it has finished, so one lost with its worker is
         # delivered again (tasks must be safe to repeat), and take one at a time.

@@ -33,11 +33,9 @@ def server(deployment: dict[str, str]) -> Iterator[Server]:
     server = start_production_gunicorn(
         WEB_CONCURRENCY="2",
         GUNICORN_THREADS="4",
-{%- if cookiecutter.database_provider == "neon" %}
-        # A stopped server, not a sleeping Neon compute: fail at once. test_neon.py covers the
-        # cold-start retries, which would add their back-off to each refused request here.
+        # A stopped server: fail at once. test_connect_retries.py covers retries, which would
+        # add their back-off to each refused request here.
         DB_CONNECT_ATTEMPTS="1",
-{%- endif %}
         **deployment,
     )
     yield server

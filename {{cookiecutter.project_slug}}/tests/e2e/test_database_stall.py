@@ -1,4 +1,3 @@
-{%- set neon = cookiecutter.database_provider == "neon" -%}
 """Production gunicorn while PostgreSQL stops answering without going away, then answers again.
 
 A partition, a frozen server or a lock held forever refuses nothing and closes nothing: every
@@ -20,6 +19,8 @@ from contextlib import contextmanager, suppress
 import psycopg2
 import pytest
 
+from {{ cookiecutter.package_name }}.config import DEFAULT_CONNECT_ATTEMPTS
+from {{ cookiecutter.package_name }}.connect_retries import longest_backoff
 from {{ cookiecutter.package_name }}.development.local_postgres import LocalPostgres
 
 from ..proxy import BlackholeProxy
@@ -33,16 +34,9 @@ WORKERS = 2
 # What the service promises while its database does not answer (see the README's
 # "When the database stops answering").
 READINESS_DEADLINE = 3
-{%- if neon %}
-# A pre-ping that times out (DB_STATEMENT_TIMEOUT 5 + 1), then DB_CONNECT_ATTEMPTS (3) new
-# connections of DB_CONNECT_TIMEOUT (3) each, with up to 0.5 + 1 s of back-off between them:
-# 16.5 s at most.
-READ_DEADLINE = 18
-{%- else %}
-# A pre-ping that times out (DB_STATEMENT_TIMEOUT 5 + 1), then one new connection that does
-# (DB_CONNECT_TIMEOUT 3): 9 s at most.
-READ_DEADLINE = 10
-{%- endif %}
+# A pre-ping that times out (DB_STATEMENT_TIMEOUT 5 + 1), then the new connections, of
+# DB_CONNECT_TIMEOUT (3) each, with the back-off between them; and a margin.
+READ_DEADLINE = 5 + 1 + DEFAULT_CONNECT_ATTEMPTS * 3 + longest_backoff(DEFAULT_CONNECT_ATTEMPTS) + 1
 # DB_LOCK_TIMEOUT (3), and a margin.
 LOCK_DEADLINE = 5
 RECOVERY_DEADLINE = 10

@@ -6,9 +6,6 @@ from flask import abort
 from kombu.exceptions import OperationalError as KombuOperationalError
 from marshmallow import Schema, fields, validate
 
-{% if cookiecutter.use_rate_limiting -%}
-from ..rate_limits import limit_writes
-{% endif -%}
 from ..tasks import import_users
 from . import bp
 from .schemas import ErrorSchema, UserCreateSchema
@@ -32,17 +29,9 @@ class ImportAcceptedSchema(Schema):
 
 
 @bp.post("/users/imports")
-{%- if cookiecutter.use_rate_limiting %}
-@limit_writes
-{%- endif %}
 @bp.arguments(UserImportSchema())
 @bp.response(202, ImportAcceptedSchema)
 @bp.alt_response(503, schema=ErrorSchema, description="The job queue is unreachable.")
-{%- if cookiecutter.use_rate_limiting %}
-@bp.alt_response(
-    429, schema=ErrorSchema, description="Too many writes from this client; retry later."
-)
-{%- endif %}
 def import_later(payload: dict[str, list[dict[str, str]]]) -> dict[str, str]:
     """Create many users in the background; they appear in the list as the task runs.
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 from flask import abort
 
 from ..models import User
-{%- if cookiecutter.use_rate_limiting %}
-from ..rate_limits import limit_writes
-{%- endif %}
 from ..users import (
     DuplicateUserError,
     UserRow,
@@ -29,18 +26,9 @@ def list_users(page: int, per_page: int) -> UsersPage:
 
 
 @bp.post("/users")
-{%- if cookiecutter.use_rate_limiting %}
-# Outermost, so that requests refused for a bad body count against the limit too.
-@limit_writes
-{%- endif %}
 @bp.arguments(UserCreateSchema())
 @bp.response(201, UserSchema)
 @bp.alt_response(409, schema=ErrorSchema, description="The username or email is taken.")
-{%- if cookiecutter.use_rate_limiting %}
-@bp.alt_response(
-    429, schema=ErrorSchema, description="Too many writes from this client; retry later."
-)
-{%- endif %}
 def create(payload: dict[str, str]) -> User:
     """Create a user."""
     try:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-{% if cookiecutter.use_rate_limiting -%}
-from ..rate_limits import limit_writes
-{% endif -%}
 from ..users import MAX_PAGE, DuplicateUserError, create_user, users_page
 from . import bp
 from .forms import UserForm
@@ -26,9 +23,6 @@ def users() -> str:
 
 
 @bp.post("/users")
-{%- if cookiecutter.use_rate_limiting %}
-@limit_writes
-{%- endif %}
 def create() -> Response | tuple[str, int]:
     form = UserForm()
     if not form.validate_on_submit():
