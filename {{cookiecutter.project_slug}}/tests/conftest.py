@@ -7,9 +7,7 @@ creates from the local PostgreSQL server binaries and deletes at the end.
 from __future__ import annotations
 
 import os
-{%- if cookiecutter.interface != "api-only" %}
 import re
-{%- endif %}
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -46,6 +44,7 @@ pytest_plugins = [
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 THROWAWAY_DATABASE = "test"
 PRODUCTION_KEY = "a-production-secret-key-that-is-long-enough"
+ENV_EXAMPLE = PROJECT_ROOT / ".env.example"
 # Settings from a developer's shell or .env must not change what the tests see.
 ISOLATED_VARIABLES = (
     "APP_ENV",
@@ -62,28 +61,16 @@ ISOLATED_VARIABLES = (
     "DB_LOCK_TIMEOUT",
     "DB_IDLE_IN_TRANSACTION_TIMEOUT",
     "DB_CONNECT_TIMEOUT",
-{%- if cookiecutter.database_provider == "neon" %}
     "DB_CONNECT_ATTEMPTS",
-{%- endif %}
     *(f"DB_KEEPALIVES_{setting}" for setting in ("IDLE", "INTERVAL", "COUNT")),
     "DB_TCP_USER_TIMEOUT",
-{%- if cookiecutter.__uses_redis %}
-    "REDIS_URL",
-{%- endif %}
-{%- if cookiecutter.use_rate_limiting %}
-    "RATE_LIMIT_WRITES",
-{%- endif %}
-{%- if cookiecutter.observability == "sentry" %}
-    "SENTRY_DSN",
-{%- elif cookiecutter.observability == "opentelemetry" %}
-    "OTEL_EXPORTER_OTLP_ENDPOINT",
-{%- endif %}
+    # And every setting .env.example documents, but the tests' own.
+    *(
+        name
+        for name in re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.MULTILINE)
+        if not name.startswith("TEST_")
+    ),
 )
-{%- if cookiecutter.interface != "api-only" %}
-
-# The hidden field Flask-WTF renders into every form.
-CSRF_TOKEN_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-{%- endif %}
 
 
 def missing_prerequisite(reason: str) -> NoReturn:
@@ -98,15 +85,6 @@ def user_count(app: Flask) -> int:
     """How many users the database holds, asked of the database itself."""
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
-{%- if cookiecutter.interface != "api-only" %}
-
-
-def csrf_token_in(page: str) -> str:
-    """The CSRF token a rendered form carries."""
-    match = CSRF_TOKEN_FIELD.search(page)
-    assert match, f"the page has no CSRF token field:\n{page}"
-    return match.group(1)
-{%- endif %}
 
 
 @pytest.fixture(scope="session")

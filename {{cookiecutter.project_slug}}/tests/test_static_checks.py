@@ -28,11 +28,8 @@ def test_bandit_finds_nothing_of_medium_or_high_severity():
         "--recursive",
         "{{ cookiecutter.package_name }}",
         "migrations",
-        "wsgi.py",
-{%- if cookiecutter.use_celery %}
-        "worker.py",
-{%- endif %}
-        "gunicorn.conf.py",
+        # The entry points: wsgi.py, gunicorn.conf.py and the like.
+        *sorted(path.name for path in PROJECT_ROOT.glob("*.py")),
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -20,3 +20,9 @@ def test_a_database_outage_is_a_json_503_to_retry(monkeypatch):
     assert response.status_code == 503
     assert response.get_json()["error"] == "Service Unavailable"
     assert response.headers["Retry-After"] == "5"
+
+
+def test_an_untrusted_host_is_a_json_400(production_env):
+    response = create_app().test_client().get("/api/users", base_url="https://evil.example.net")
+    assert response.status_code == 400
+    assert response.mimetype == "application/json"

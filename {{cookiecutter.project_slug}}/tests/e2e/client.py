@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from ..servers import Reply, Server
@@ -20,6 +21,11 @@ def new_client(first: Server) -> Client:
         return server.post_json(LIST_PATH, fields)
 
     return write
+
+
+def write_request(first: Server, fields: dict[str, str]) -> tuple[dict[str, str], bytes]:
+    """The headers and body of a POST to LIST_PATH creating a user, for a test to send by hand."""
+    return {"Content-Type": "application/json"}, json.dumps(fields).encode()
 
 
 def listed_usernames(server: Server) -> set[str]:

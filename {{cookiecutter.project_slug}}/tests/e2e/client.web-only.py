@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from ..servers import Reply, Server
-from .forms import form_session, post_form
+from .forms import form_post, form_session, post_form
 
 LIST_PATH = "/users"
 CREATED = 303
@@ -25,6 +25,13 @@ def new_client(first: Server) -> Client:
         return post_form(server, cookie, {**fields, "csrf_token": token})
 
     return write
+
+
+def write_request(first: Server, fields: dict[str, str]) -> tuple[dict[str, str], bytes]:
+    """The headers and body of a POST to LIST_PATH creating a user, for a test to send by hand:
+    a form with the session cookie and CSRF token a browser would have."""
+    cookie, token = form_session(first)
+    return form_post(first, cookie, {**fields, "csrf_token": token})
 
 
 def listed_usernames(server: Server) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from ..conftest import csrf_token_in
+from ..main.forms import csrf_token_in
 from ..servers import Reply, Server
 
 
@@ -15,11 +15,17 @@ def form_session(server: Server) -> tuple[str, str]:
     return page.headers["Set-Cookie"].split(";", 1)[0], csrf_token_in(page.text)
 
 
-def post_form(server: Server, cookie: str, fields: dict[str, str]) -> Reply:
+def form_post(server: Server, cookie: str, fields: dict[str, str]) -> tuple[dict[str, str], bytes]:
+    """The headers and body of the users form's POST."""
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": cookie,
         # Flask-WTF checks that an HTTPS form was posted from this site.
         "Referer": f"https://{server.host}:{server.port}/users",
     }
-    return server.request("POST", "/users", body=urlencode(fields), headers=headers)
+    return headers, urlencode(fields).encode()
+
+
+def post_form(server: Server, cookie: str, fields: dict[str, str]) -> Reply:
+    headers, body = form_post(server, cookie, fields)
+    return server.request("POST", "/users", body=body, headers=headers)

@@ -19,3 +19,9 @@ def test_a_database_outage_is_a_503_page_to_retry(monkeypatch):
     assert response.status_code == 503
     assert response.mimetype == "text/html"
     assert response.headers["Retry-After"] == "5"
+
+
+def test_an_untrusted_host_is_a_400_page(production_env):
+    response = create_app().test_client().get("/", base_url="https://evil.example.net")
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"

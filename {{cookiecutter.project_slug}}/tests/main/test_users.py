@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from markupsafe import escape
 
-from ..conftest import csrf_token_in, user_count
+from ..conftest import user_count
+from .forms import csrf_token_in
 
 
 def csrf_token(client) -> str:
