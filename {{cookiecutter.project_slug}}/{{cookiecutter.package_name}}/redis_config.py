@@ -1,4 +1,5 @@
-"""REDIS_URL: the Redis through which every process shares {{ cookiecutter.__shared_through_redis }}.
+"""REDIS_URL, the Redis through which every process (workers, instances) shares
+{{ cookiecutter.__shared_through_redis }}.
 
 Production refuses to start without it. Development and the tests may go without: each process
 then keeps its own, which is fine for one process, and development says so once.
