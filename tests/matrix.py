@@ -185,7 +185,7 @@ def uses_redis(answers: Answers) -> bool:
 # threaded through shared files; NOW is the template today, recorded so that a change that adds
 # Jinja says so here. TARGET is where the "one option, one place" work is headed.
 JINJA_BEFORE: dict[str, int] = {"tagged lines": 375, "lines mixing a tag with code": 35}
-JINJA_NOW: dict[str, int] = {"tagged lines": 105, "lines mixing a tag with code": 0}
+JINJA_NOW: dict[str, int] = {"tagged lines": 107, "lines mixing a tag with code": 0}
 JINJA_TARGET: dict[str, int] = {"tagged lines": 120, "lines mixing a tag with code": 0}
 
 # Files anywhere in the project template that name the option.
@@ -199,7 +199,7 @@ FILES_PER_OPTION_BEFORE: dict[str, int] = {
 }
 FILES_PER_OPTION_NOW: dict[str, int] = {
     "use_celery": 9,
-    "interface": 16,
+    "interface": 17,
     "use_rate_limiting": 7,
     "use_caching": 6,
     "database_provider": 8,

@@ -159,6 +159,8 @@ def test_each_option_brings_its_own_tests(row: str, bake: Bake) -> None:
         "test_tasks.py": answers["use_celery"],
         "test_observability.py": answers["observability"] != "none",
         "test_neon.py": answers["database_provider"] == "neon",
+        "test_redis_config.py": uses_redis(answers),
+        "main/test_static.py": answers["interface"] != "api-only",
         "test_home.py": answers["interface"] == "api-only",
         "e2e/test_browser.py": answers["interface"] != "api-only",
         "e2e/test_hostile_input.py": answers["interface"] != "web-only",

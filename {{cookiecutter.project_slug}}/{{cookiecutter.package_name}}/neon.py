@@ -1,7 +1,10 @@
 """What this project knows of Neon: its pooled endpoint and the TLS it insists on.
 
 config.py sends the pooler no startup options and refuses a Neon URL without TLS;
-gunicorn_checks.py sizes the connection budget against the pooler's client limit.
+gunicorn_checks.py sizes the connection budget against the pooler's client limit. config.py's
+defaults are Neon's too: pooled connections are recycled after 240 s, under the 5 minutes after
+which Neon suspends an idle compute and drops its connections, and a new connection is tried 3
+times (connect_retries.py), which rides out about 10 s of a compute waking up.
 """
 
 from sqlalchemy.engine import make_url

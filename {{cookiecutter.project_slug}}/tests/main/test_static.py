@@ -1,6 +1,8 @@
 """Static files are served, and stay cacheable: the no-store every other response carries
 would make browsers fetch them again on every page."""
 
+from __future__ import annotations
+
 from {{ cookiecutter.package_name }} import create_app
 
 
